@@ -1,0 +1,199 @@
+"""The `Bot` facade and `build_bot`, the one place that constructs the pipeline."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import chromadb
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+
+from bot.answer import Answerer, ExtractiveAnswerer
+from bot.config import Settings
+from bot.conversation import Message, RuleCondenser, validate_history
+from bot.corpus import load_corpus
+from bot.embeddings import build_embeddings
+from bot.errors import InputError
+from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
+from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
+from bot.retrieve import Retriever, make_query
+from bot.types import Answer, Bio, Citation, DraftSentence, Hit
+from bot.verify import Evidence, assess, idf_table, unknown_idf, verify
+
+
+class Condenser(Protocol):
+    """Rewrites a follow-up into a standalone question."""
+
+    def condense(self, question: str, history: list[Message], bios: tuple[Bio, ...]) -> str:
+        """The standalone question."""
+        ...
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What the pipeline did for one question, for debugging and benchmarks."""
+
+    standalone: str
+    hits: tuple[Hit, ...]
+    evidence: Evidence
+
+
+class Bot:
+    """Answers questions from the index with cited passages; every surface is a thin layer over it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        index: Index,
+        retriever: Retriever,
+        answerer: Answerer,
+        condenser: Condenser,
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.retriever = retriever
+        self.answerer = answerer
+        self.condenser = condenser
+        self.extractive = ExtractiveAnswerer()
+        self.last_trace: Trace | None = None
+
+    def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
+        """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
+        question = clean_question(question, self.settings.max_question_chars)
+        messages = validate_history(history)
+        self.retriever.check_story(story)
+        catalog = self.catalog()
+        standalone = self.condenser.condense(question, messages, catalog.bios)
+        query = make_query(standalone, catalog)
+        hits = self.retriever.search(query, story)
+        idf = self._idf(catalog)
+        evidence = assess(query, hits, catalog, idf)
+        self.last_trace = Trace(standalone, tuple(hits), evidence)
+        if not evidence.answerable:
+            return self.refusal(evidence, story)
+        sentences = verify(self.answerer.draft(query, hits, idf), hits, idf)
+        if not sentences and self.answerer is not self.extractive:
+            sentences = verify(self.extractive.draft(query, hits, idf), hits, idf)
+        if not sentences:
+            return self.refusal(evidence, story)
+        return compose(sentences, hits)
+
+    def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
+        """Load, chunk and index the corpus (default: the settings' corpus folder)."""
+        corpus = load_corpus(paths or [self.settings.corpus_dir])
+        return self.index.build(corpus, progress)
+
+    def catalog(self) -> Catalog:
+        """Stories and bios of the live index."""
+        return self.index.snapshot().catalog
+
+    def stories(self) -> list[StoryInfo]:
+        """The indexed stories, newest first (undated last)."""
+        return sorted(self.catalog().stories.values(), key=lambda s: s.published or "", reverse=True)
+
+    def refusal(self, evidence: Evidence, story: str | None = None) -> Answer:
+        """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions."""
+        text = "The sources here don't say."
+        if evidence.missing:
+            names = ", ".join(f"“{m}”" for m in evidence.missing[:3])
+            text += f" Nothing in the stories I have mentions {names}."
+        else:
+            text += " I couldn't find a passage that answers this question."
+        suggestions = self.suggested_questions(story)[:2]
+        if suggestions:
+            text += " You could ask: " + " / ".join(suggestions)
+        return Answer(text=text, citations=(), refused=True)
+
+    def suggested_questions(self, story: str | None = None) -> list[str]:
+        """The suggested questions of one story, or of all stories."""
+        stories = self.catalog().stories
+        chosen = [stories[story]] if story in stories else list(stories.values())
+        return [q.question for s in chosen for q in s.questions]
+
+    def _idf(self, catalog: Catalog) -> dict[str, float]:
+        # One table per snapshot: computing it per question would cost O(vocabulary) each time.
+        key = self.index.snapshot().name
+        if getattr(self, "_idf_key", None) != key:
+            self._idf_cache = _DefaultIdf(idf_table(catalog), unknown_idf(catalog))
+            self._idf_key = key
+        return self._idf_cache
+
+
+class _DefaultIdf(dict[str, float]):
+    """An IDF table where unknown terms weigh the most."""
+
+    def __init__(self, table: dict[str, float], unknown: float) -> None:
+        super().__init__(table)
+        self.unknown = unknown
+
+    def get(self, key: str, default: float | None = None) -> float:  # type: ignore[override]
+        return super().get(key, self.unknown)
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """Reject empty, oversized or control-character questions with a message saying which."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = question.strip()
+    if not text:
+        raise InputError("the question is empty: type a question about the news")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\t\n"]
+    if bad:
+        raise InputError(f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them")
+    return " ".join(text.split())
+
+
+def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
+    """Number the (chunk, quote) pairs in order of use and put markers before each sentence's end."""
+    numbers: dict[tuple[str, str], int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for sentence in sentences:
+        marks = []
+        for source, quote in zip(sentence.sources, sentence.quotes, strict=True):
+            chunk = hits[source].chunk
+            key = (chunk.id, quote)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote))
+            marks.append(f"[{numbers[key]}]")
+        parts.append(_with_markers(sentence.text, " ".join(marks)))
+    return Answer(text=" ".join(parts), citations=tuple(citations), refused=False)
+
+
+def _with_markers(sentence: str, marks: str) -> str:
+    body = sentence.rstrip()
+    end = len(body)
+    while end and body[end - 1] in ".!?\"'”’":
+        end -= 1
+    if end and body[end - 1] == " ":
+        end -= 1
+    return f"{body[:end]} {marks}{body[end:]}" if end < len(body) else f"{body} {marks}"
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    embeddings: Embeddings | None = None,
+    chat_model: BaseChatModel | None = None,
+    chroma_client: chromadb.ClientAPI | None = None,
+) -> Bot:
+    """Build the whole pipeline from `settings`; tests inject fakes for the models and the store."""
+    model = embeddings or build_embeddings(settings.embedding_model)
+    index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client)
+    retriever = Retriever(index, top_k=settings.top_k)
+    answerer: Answerer = ExtractiveAnswerer()
+    condenser: Condenser = RuleCondenser()
+    if chat_model is not None or settings.answerer != "extractive":
+        chat = chat_model or build_chat_model(settings)
+        answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
+    bot = Bot(settings, index, retriever, answerer, condenser)
+    if isinstance(answerer, ExtractiveAnswerer):
+        bot.extractive = answerer
+    return bot

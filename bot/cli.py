@@ -1,0 +1,141 @@
+"""The `storybot` command: index, ask, chat. A `BotError` prints its message and exits non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.bot import Bot, build_bot
+from bot.config import Settings
+from bot.errors import BotError, InputError
+from bot.types import Answer
+
+EXIT_ERROR = 2
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (flags override `STORYBOT_*` environment variables)."""
+    p = argparse.ArgumentParser(prog="storybot", description="Answer questions about news stories, with cited passages.")
+    p.add_argument("--index-dir", type=Path, help="index folder (STORYBOT_INDEX_DIR, default .storybot/index)")
+    p.add_argument("--corpus-dir", type=Path, help="corpus folder (STORYBOT_CORPUS_DIR, default corpus)")
+    p.add_argument("--embedding-model", help="minilm (default), fake, or a local model folder")
+    p.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"], help="how answers are written")
+    p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    p.add_argument("--llm-model", help="model name at that endpoint")
+    p.add_argument("--top-k", type=int, help="passages retrieved per question (default 5)")
+    sub = p.add_subparsers(dest="command", required=True)
+    idx = sub.add_parser("index", help="index the corpus (only changed chunks are embedded)")
+    idx.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--history", type=Path, help="JSON file of earlier messages [{role, content}, ...]")
+    ask.add_argument("--story", help="only answer from this story id (and its people)")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    chat = sub.add_parser("chat", help="hold a conversation in the terminal")
+    chat.add_argument("--story", help="only answer from this story id (and its people)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    try:
+        settings = Settings.from_env(
+            index_dir=args.index_dir, corpus_dir=args.corpus_dir, embedding_model=args.embedding_model,
+            answerer=args.answerer, llm_base_url=args.llm_base_url, llm_model=args.llm_model, top_k=args.top_k,
+        )
+        bot = build_bot(settings)
+        return int(COMMANDS[args.command](bot, args) or 0)
+    except BotError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_index(bot: Bot, args: argparse.Namespace) -> int:
+    """Index the corpus with a progress bar, then report what changed."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    with tqdm(total=0, unit="chunk", desc="embedding", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = bot.index_corpus(args.paths or None, progress)
+    elapsed = time.perf_counter() - started
+    if report.unchanged:
+        print(f"index is up to date: {report.chunks} chunks, nothing to embed ({elapsed:.1f}s)")
+    else:
+        print(
+            f"indexed {report.chunks} chunks: {report.embedded} embedded, {report.removed} removed, "
+            f"{report.chunks - report.embedded} unchanged ({elapsed:.1f}s); serving snapshot {report.snapshot}"
+        )
+    return 0
+
+
+def cmd_ask(bot: Bot, args: argparse.Namespace) -> int:
+    """Answer one question (a refusal is an answer too: exit 0, `refused` in the JSON)."""
+    history = _read_history(args.history) if args.history else None
+    answer = bot.ask(args.question, history=history, story=args.story)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def cmd_chat(bot: Bot, args: argparse.Namespace) -> int:
+    """A read-eval-print conversation; an empty line or Ctrl-D ends it."""
+    history: list[dict[str, str]] = []
+    print("Ask about the news (empty line to quit).")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = bot.ask(question, history=history, story=args.story)
+        except InputError as exc:
+            print(f"storybot: {exc}")
+            continue
+        print(render_answer(answer), end="\n\n")
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer, then its numbered sources with their quoted passages."""
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", "Sources:"]
+    for c in answer.citations:
+        where = c.section or (f"bio of {c.entity}" if c.entity else "article")
+        lines.append(f"[{c.number}] {c.title} — {where}" + (f" <{c.url}>" if c.url else ""))
+        lines.append(f"    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def _read_history(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read history file {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"history file {path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat}

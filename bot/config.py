@@ -1,0 +1,114 @@
+"""One frozen `Settings`, read from the environment (and CLI flags) once, validated at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.errors import ConfigError
+
+ANSWERERS = ("extractive", "openai", "llamacpp")
+# Published sha256 of the official Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF.
+QWEN_GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+
+# Settings field -> environment variable.
+ENV_NAMES = {
+    "corpus_dir": "STORYBOT_CORPUS_DIR",
+    "index_dir": "STORYBOT_INDEX_DIR",
+    "embedding_model": "STORYBOT_EMBEDDING_MODEL",
+    "answerer": "STORYBOT_ANSWERER",
+    "llm_base_url": "STORYBOT_LLM_BASE_URL",
+    "llm_model": "STORYBOT_LLM_MODEL",
+    "llm_api_key": "STORYBOT_LLM_API_KEY",
+    "gguf_path": "STORYBOT_GGUF_PATH",
+    "gguf_sha256": "STORYBOT_GGUF_SHA256",
+    "top_k": "STORYBOT_TOP_K",
+    "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Build with `Settings.from_env()`; it validates on construction."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path(".storybot/index")
+    embedding_model: str = "minilm"
+    answerer: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    gguf_path: Path | None = None
+    gguf_sha256: str = QWEN_GGUF_SHA256
+    top_k: int = 5
+    max_question_chars: int = 1000
+
+    def __post_init__(self) -> None:
+        for name in ("corpus_dir", "index_dir", "gguf_path"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Path(value))  # accept str paths from Python callers
+        _validate(self)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read `STORYBOT_*` variables (see README), then apply non-None `overrides` (CLI flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for name, var in ENV_NAMES.items():
+            raw = env.get(var, "").strip()
+            if raw:
+                values[name] = _convert(name, raw, var)
+        if "llm_api_key" not in values and env.get("OPENAI_API_KEY"):
+            values["llm_api_key"] = env["OPENAI_API_KEY"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A validated copy with some fields changed."""
+        return replace(self, **changes)
+
+
+_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _convert(name: str, raw: str, var: str) -> Any:
+    kind = str(_TYPES[name])
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{var} must be a whole number, got {raw!r}") from None
+    if "Path" in kind:
+        return Path(raw)
+    return raw
+
+
+def _validate(s: Settings) -> None:
+    if s.answerer not in ANSWERERS:
+        raise ConfigError(f"answerer must be one of {', '.join(ANSWERERS)}; got {s.answerer!r}")
+    if not 1 <= s.top_k <= 50:
+        raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
+    if not 20 <= s.max_question_chars <= 20_000:
+        raise ConfigError(f"max_question_chars must be between 20 and 20000; got {s.max_question_chars}")
+    if not s.embedding_model.strip():
+        raise ConfigError("embedding_model must not be empty")
+    if s.answerer == "openai":
+        _require(s.llm_base_url, "the openai answerer needs STORYBOT_LLM_BASE_URL (e.g. http://localhost:11434/v1)")
+        _require(s.llm_model, "the openai answerer needs STORYBOT_LLM_MODEL (e.g. qwen2.5:7b)")
+        url = urlparse(s.llm_base_url or "")
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise ConfigError(f"STORYBOT_LLM_BASE_URL must be an http(s) URL; got {s.llm_base_url!r}")
+    if s.answerer == "llamacpp":
+        _require(s.gguf_path, "the llamacpp answerer needs STORYBOT_GGUF_PATH (a .gguf file)")
+    if len(s.gguf_sha256) != 64 or any(c not in "0123456789abcdef" for c in s.gguf_sha256.lower()):
+        raise ConfigError("STORYBOT_GGUF_SHA256 must be 64 hexadecimal characters")
+
+
+def _require(value: object, message: str) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ConfigError(message)

@@ -1,0 +1,270 @@
+"""Load the corpus: Markdown stories and bios with front matter, and JSON Lines article archives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import CorpusError
+from bot.types import Bio, Corpus, Section, Story, SuggestedQuestion
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUESTIONS_HEADING = re.compile(r"^common questions?$", re.IGNORECASE)
+_SKIPPED_NAMES = frozenset({"readme.md"})
+
+
+def load_corpus(paths: Iterable[Path]) -> Corpus:
+    """Load every story, bio and archive under `paths` (files or folders), checking ids are unique."""
+    stories: list[Story] = []
+    bios: list[Bio] = []
+    for path in _corpus_files(paths):
+        for item in load_file(path):
+            (stories if isinstance(item, Story) else bios).append(item)
+    _check_unique([*stories, *bios])
+    return Corpus(stories=tuple(stories), bios=tuple(_link_bios(bios, stories)))
+
+
+def _corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.suffix in (".md", ".jsonl") and p.is_file()]
+            yield from sorted(p for p in found if p.name.lower() not in _SKIPPED_NAMES)
+        elif path.is_file():
+            if path.suffix not in (".md", ".jsonl"):
+                raise CorpusError(str(path), None, "not a corpus file (expected .md or .jsonl)")
+            yield path
+        else:
+            raise CorpusError(str(path), None, "no such file or folder")
+
+
+def load_file(path: Path) -> list[Story | Bio]:
+    """Load one corpus file: a `.md` story or bio, or a `.jsonl` archive of articles."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise CorpusError(str(path), line, "not valid UTF-8 text") from None
+    except OSError as exc:
+        raise CorpusError(str(path), None, f"cannot read: {exc.strerror}") from None
+    if path.suffix == ".jsonl":
+        return list(_parse_jsonl(content, str(path)))
+    return [parse_markdown(content, str(path))]
+
+
+def parse_markdown(content: str, path: str) -> Story | Bio:
+    """Parse a Markdown file with YAML front matter into a `Story` (has `title`) or `Bio` (has `name`)."""
+    meta, body, body_line = _front_matter(content, path)
+    if "title" in meta and "name" in meta:
+        raise CorpusError(path, 2, "front matter has both 'title' (a story) and 'name' (a bio); keep one")
+    if "name" in meta:
+        return _bio(meta, body, body_line, path)
+    if "title" in meta:
+        return _story(meta, body, body_line, path)
+    raise CorpusError(path, 2, "front matter needs 'title' (for a story) or 'name' (for a bio)")
+
+
+def _front_matter(content: str, path: str) -> tuple[dict[str, Any], list[str], int]:
+    lines = content.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise CorpusError(path, 1, "missing front matter: the file must start with a line '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise CorpusError(path, 1, "front matter is not closed by a line '---'") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        raise CorpusError(path, line, f"broken front matter: {reason}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise CorpusError(path, 2, "front matter must be 'key: value' lines")
+    return meta, lines[end + 1 :], end + 2
+
+
+def _story(meta: dict[str, Any], body: list[str], first: int, path: str) -> Story:
+    sections, questions = _sections(body, first, path)
+    if not sections:
+        raise CorpusError(path, first, "a story needs at least one '## ' section with text")
+    return Story(
+        id=_text(meta, "id", path, required=True, pattern=_ID),
+        title=_text(meta, "title", path, required=True),
+        sections=tuple(sections),
+        path=path,
+        published=_date(meta, path),
+        url=_url(meta, path),
+        source=_text(meta, "source", path),
+        questions=tuple(questions),
+    )
+
+
+def _bio(meta: dict[str, Any], body: list[str], first: int, path: str) -> Bio:
+    text = "\n".join(body).strip()
+    if not text:
+        raise CorpusError(path, first, "a bio needs text after its front matter")
+    return Bio(
+        id=_text(meta, "id", path, pattern=_ID) or Path(path).stem,
+        name=_text(meta, "name", path, required=True),
+        text=text,
+        path=path,
+        aliases=_text_list(meta, "aliases", path),
+        stories=_text_list(meta, "stories", path),
+    )
+
+
+def _sections(body: list[str], first: int, path: str) -> tuple[list[Section], list[SuggestedQuestion]]:
+    sections: list[Section] = []
+    questions: list[SuggestedQuestion] = []
+    heading: str | None = None
+    start = first
+    block: list[str] = []
+
+    def close() -> None:
+        if heading is None:
+            return
+        if _QUESTIONS_HEADING.match(heading):
+            questions.extend(_questions(block, start + 1, path))
+            return
+        text = "\n".join(block).strip()
+        if not text:
+            raise CorpusError(path, start, f"section '{heading}' has no text")
+        sections.append(Section(heading=heading, text=text, line=start))
+
+    for offset, line in enumerate(body):
+        number = first + offset
+        if line.startswith("## "):
+            close()
+            heading, start, block = line[3:].strip(), number, []
+        elif heading is None and line.strip():
+            raise CorpusError(path, number, "text before the first '## ' section heading")
+        else:
+            block.append(line)
+    close()
+    return sections, questions
+
+
+def _questions(block: list[str], first: int, path: str) -> Iterator[SuggestedQuestion]:
+    question: str | None = None
+    teaser: list[str] = []
+    for offset, line in enumerate(block):
+        if line.startswith("### "):
+            if question:
+                yield SuggestedQuestion(question, "\n".join(teaser).strip())
+            question, teaser = line[4:].strip(), []
+        elif question is None and line.strip():
+            raise CorpusError(path, first + offset, "common questions must each start with '### '")
+        else:
+            teaser.append(line)
+    if question:
+        yield SuggestedQuestion(question, "\n".join(teaser).strip())
+
+
+def _parse_jsonl(content: str, path: str) -> Iterator[Story]:
+    for number, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(path, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(record, dict):
+            raise CorpusError(path, number, "each line must be a JSON object")
+        yield _article(record, path, number)
+
+
+def _article(record: dict[str, Any], path: str, line: int) -> Story:
+    where = f"{path}:{line}"
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise CorpusError(path, line, "article needs a non-empty 'text'")
+    title = _text(record, "title", where, required=True)
+    return Story(
+        id=_text(record, "id", where, required=True, pattern=_ID),
+        title=title,
+        sections=(Section(heading="", text=text, line=line),),
+        path=where,
+        published=_date(record, where),
+        url=_url(record, where),
+        source=_text(record, "source", where),
+    )
+
+
+def _text(meta: dict[str, Any], key: str, path: str, *, required: bool = False, pattern: re.Pattern[str] | None = None) -> str:
+    value = meta.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _field_error(path, f"'{key}' is required")
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise _field_error(path, f"'{key}' must be text")
+    text = str(value).strip()
+    if pattern is not None and not pattern.match(text):
+        raise _field_error(path, f"'{key}' {text!r} must be letters, digits, '-', '_', '.' or ':' (no spaces)")
+    return text
+
+
+def _text_list(meta: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+    value = meta.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _field_error(path, f"'{key}' must be a list of names")
+    return tuple(v.strip() for v in value)
+
+
+def _date(meta: dict[str, Any], path: str) -> str | None:
+    value = meta.get("published")
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise _field_error(path, f"'published' must be a date like 2025-12-13; got {value!r}")
+
+
+def _url(meta: dict[str, Any], path: str) -> str | None:
+    value = meta.get("url")
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.match(r"^https?://\S+$", value.strip()):
+        raise _field_error(path, f"'url' must be an http(s) address; got {value!r}")
+    return value.strip()
+
+
+def _field_error(where: str, problem: str) -> CorpusError:
+    # `where` is "path" for front matter (fields live on lines 2+) or "path:line" for archives.
+    path, _, line = where.rpartition(":") if re.search(r":\d+$", where) else (where, "", "")
+    return CorpusError(path or where, int(line) if line else 2, problem)
+
+
+def _check_unique(items: list[Story | Bio]) -> None:
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.id in seen:
+            raise CorpusError(item.path, None, f"id '{item.id}' is already used by {seen[item.id]}")
+        seen[item.id] = item.path
+
+
+def _link_bios(bios: list[Bio], stories: list[Story]) -> Iterator[Bio]:
+    """Link each bio to the stories that mention one of its names, besides those it lists."""
+    for bio in bios:
+        names = sorted({n for n in bio.names if len(n) >= 4}, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+        mentioned = [s.id for s in stories if any(pattern.search(sec.text) for sec in s.sections)]
+        linked = tuple(dict.fromkeys([*bio.stories, *mentioned]))
+        yield replace(bio, stories=linked) if linked != bio.stories else bio

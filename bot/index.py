@@ -1,0 +1,277 @@
+"""The index: Chroma vectors plus an immutable snapshot (chunks, catalog, BM25) swapped atomically.
+
+Layout under the index folder:
+    chroma/                 Chroma PersistentClient; one collection per embedding model
+    snapshots/<name>/       chunks.jsonl, catalog.json, bm25/   (never modified once written)
+    CURRENT                 the name of the live snapshot, replaced atomically
+Readers only ever see the chunks of one complete snapshot: new vectors are added before the swap
+(and ignored until then), stale ones deleted after it. A failed build never touches CURRENT.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import bm25s
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from bot.chunking import chunk_corpus, chunk_from_dict, chunk_to_dict
+from bot.errors import IndexNotReadyError
+from bot.text import terms
+from bot.types import Bio, Chunk, Corpus, SuggestedQuestion
+
+BATCH = 64
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    """What surfaces need to show a story without reading the corpus."""
+
+    id: str
+    title: str
+    published: str | None = None
+    url: str | None = None
+    questions: tuple[SuggestedQuestion, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Stories, bios and term statistics of one snapshot."""
+
+    stories: dict[str, StoryInfo]
+    bios: tuple[Bio, ...]
+    doc_freq: dict[str, int] = field(default_factory=dict)
+    n_chunks: int = 0
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one `build` did."""
+
+    snapshot: str
+    chunks: int
+    embedded: int
+    removed: int
+    unchanged: bool
+
+
+@dataclass
+class Snapshot:
+    """A loaded snapshot: the chunks in BM25 order, the catalog and the BM25 retriever."""
+
+    name: str
+    chunks: list[Chunk]
+    catalog: Catalog
+    bm25: bm25s.BM25
+    by_id: dict[str, int]
+
+
+def make_client(path: Path) -> chromadb.ClientAPI:
+    """A Chroma PersistentClient with telemetry off."""
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+class Index:
+    """Builds and serves the index at `root` with `embeddings`; `client` is injectable for tests."""
+
+    def __init__(self, root: Path, embeddings: Embeddings, model_name: str, client: chromadb.ClientAPI | None = None):
+        self.root = root
+        self.embeddings = embeddings
+        self.model_name = model_name
+        self._client = client
+        self._store: Chroma | None = None
+        self._snapshot: Snapshot | None = None
+        self._current_stamp: tuple[float, int] | None = None
+
+    @property
+    def store(self) -> Chroma:
+        """The LangChain vector store over our collection (always with our own embeddings)."""
+        if self._store is None:
+            client = self._client or make_client(self.root / "chroma")
+            slug = re.sub(r"[^a-zA-Z0-9]+", "-", self.model_name)[-40:].strip("-") or "model"
+            name = f"chunks-{slug}-{hashlib.sha256(self.model_name.encode()).hexdigest()[:8]}"
+            self._store = Chroma(
+                collection_name=name,
+                embedding_function=self.embeddings,
+                client=client,
+                collection_metadata={"hnsw:space": "cosine"},
+            )
+        return self._store
+
+    # --- building -------------------------------------------------------------------------
+
+    def build(self, corpus: Corpus, progress: Progress | None = None) -> IndexReport:
+        """Bring the index to exactly `corpus`: embed new chunks, swap the snapshot, drop stale vectors."""
+        chunks = chunk_corpus(corpus)
+        name = _snapshot_name(chunks, corpus, self.model_name)
+        with self._lock():
+            if self._read_current() == name and (self.root / "snapshots" / name).is_dir():
+                return IndexReport(name, len(chunks), 0, 0, unchanged=True)
+            existing = set(self.store.get(include=[])["ids"])
+            fresh = [c for c in chunks if c.id not in existing]
+            self._embed(fresh, progress)
+            self._write_snapshot(name, chunks, corpus)
+            self._swap(name)
+            stale = sorted(existing - {c.id for c in chunks})
+            for start in range(0, len(stale), 5000):
+                self.store.delete(ids=stale[start : start + 5000])
+            self._prune_snapshots(keep={name})
+        return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False)
+
+    def _embed(self, chunks: list[Chunk], progress: Progress | None) -> None:
+        for start in range(0, len(chunks), BATCH):
+            batch = chunks[start : start + BATCH]
+            self.store.add_texts(
+                texts=[c.embedding_text() for c in batch],
+                metadatas=[_metadata(c) for c in batch],
+                ids=[c.id for c in batch],
+            )
+            if progress:
+                progress(min(start + BATCH, len(chunks)), len(chunks))
+
+    def _write_snapshot(self, name: str, chunks: list[Chunk], corpus: Corpus) -> None:
+        final = self.root / "snapshots" / name
+        if final.is_dir():
+            return
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
+        try:
+            tokens = [terms(c.embedding_text()) for c in chunks]
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
+                for chunk in chunks:
+                    out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
+            catalog = _catalog(corpus, tokens)
+            (tmp / "catalog.json").write_text(json.dumps(_catalog_to_json(catalog), ensure_ascii=False))
+            bm25 = bm25s.BM25()
+            bm25.index(tokens or [[""]], show_progress=False)
+            bm25.save(str(tmp / "bm25"), show_progress=False)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def _swap(self, name: str) -> None:
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(name + "\n")
+        os.replace(tmp, self.root / "CURRENT")
+
+    def _prune_snapshots(self, keep: set[str]) -> None:
+        # The previous snapshot stays too: a process serving it keeps working until it reloads.
+        folders = sorted((self.root / "snapshots").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in folders[2:]:
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # --- serving --------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The live snapshot, reloaded when another process has swapped in a new one."""
+        stamp = self._stamp()
+        if self._snapshot is None or stamp != self._current_stamp:
+            name = self._read_current()
+            if name is None:
+                raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
+            if self._snapshot is None or self._snapshot.name != name:
+                self._snapshot = _load_snapshot(self.root / "snapshots" / name, name)
+            self._current_stamp = stamp
+        return self._snapshot
+
+    def dense(self, vector: list[float], k: int, story: str | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks, optionally within one story."""
+        where = {"$or": [{"doc_id": story}, {_story_key(story): True}]} if story else None
+        pairs = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)  # type: ignore[arg-type]
+        return [(doc.id, 1.0 - distance) for doc, distance in pairs if doc.id is not None]
+
+    def _stamp(self) -> tuple[float, int] | None:
+        try:
+            st = (self.root / "CURRENT").stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime, st.st_ino)
+
+    def _read_current(self) -> str | None:
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | bool]:
+    meta: dict[str, str | bool] = {"doc_id": chunk.doc_id, "kind": chunk.kind}
+    meta.update({_story_key(s): True for s in chunk.stories})
+    return meta
+
+
+def _story_key(story_id: str) -> str:
+    return f"story:{story_id}"
+
+
+def _snapshot_name(chunks: list[Chunk], corpus: Corpus, model_name: str) -> str:
+    digest = hashlib.sha256(model_name.encode())
+    for chunk in chunks:
+        digest.update(chunk.id.encode())
+    digest.update(json.dumps(_catalog_to_json(_catalog(corpus, [])), sort_keys=True).encode())
+    return digest.hexdigest()[:20]
+
+
+def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:
+    stories = {
+        s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories
+    }
+    doc_freq = Counter(t for chunk_terms in tokens for t in set(chunk_terms))
+    return Catalog(stories=stories, bios=corpus.bios, doc_freq=dict(doc_freq), n_chunks=len(tokens))
+
+
+def _catalog_to_json(catalog: Catalog) -> dict[str, object]:
+    return {
+        "stories": [asdict(s) for s in catalog.stories.values()],
+        "bios": [asdict(b) for b in catalog.bios],
+        "doc_freq": catalog.doc_freq,
+        "n_chunks": catalog.n_chunks,
+    }
+
+
+def _catalog_from_json(data: dict[str, object]) -> Catalog:
+    stories = {}
+    for s in data["stories"]:  # type: ignore[attr-defined]
+        questions = tuple(SuggestedQuestion(**q) for q in s["questions"])
+        stories[s["id"]] = StoryInfo(s["id"], s["title"], s["published"], s["url"], questions)
+    bios = tuple(
+        Bio(**{**b, "aliases": tuple(b["aliases"]), "stories": tuple(b["stories"])})
+        for b in data["bios"]  # type: ignore[attr-defined]
+    )
+    return Catalog(stories, bios, data["doc_freq"], data["n_chunks"])  # type: ignore[arg-type]
+
+
+def _load_snapshot(folder: Path, name: str) -> Snapshot:
+    with (folder / "chunks.jsonl").open(encoding="utf-8") as lines:
+        chunks = [chunk_from_dict(json.loads(line)) for line in lines]
+    catalog = _catalog_from_json(json.loads((folder / "catalog.json").read_text(encoding="utf-8")))
+    bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+    return Snapshot(name, chunks, catalog, bm25, {c.id: i for i, c in enumerate(chunks)})

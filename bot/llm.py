@@ -1,0 +1,136 @@
+"""LLM answering: any LangChain chat model, an OpenAI-compatible endpoint, or a local GGUF."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from bot.config import Settings
+from bot.conversation import Message, RuleCondenser
+from bot.embeddings import verify_sha256
+from bot.errors import ModelError
+from bot.prompts import render
+from bot.retrieve import Query
+from bot.text import sentence_spans
+from bot.types import Bio, Draft, DraftSentence, Hit
+
+log = logging.getLogger(__name__)
+REFUSAL_TOKEN = "NOT_IN_SOURCES"
+_MARKER = re.compile(r"\s*\[(\d{1,2})\]")
+
+
+class LlamaCppChatModel(BaseChatModel):
+    """A LangChain chat model over a local GGUF file, run by llama-cpp-python."""
+
+    client: Any
+    max_tokens: int = 320
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        roles = {"system": "system", "human": "user", "ai": "assistant"}
+        payload = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+        out = self.client.create_chat_completion(messages=payload, temperature=0.0, max_tokens=self.max_tokens, stop=stop)
+        text = out["choices"][0]["message"]["content"] or ""
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model the settings name (`openai` endpoint or `llamacpp` GGUF)."""
+    if settings.answerer == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model or "",
+            api_key=settings.llm_api_key or "not-needed",  # type: ignore[arg-type]
+            temperature=0,
+            timeout=120,
+            max_retries=1,
+        )
+    if settings.answerer == "llamacpp" and settings.gguf_path is not None:
+        verify_sha256(settings.gguf_path, settings.gguf_sha256)
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise ModelError("the llamacpp answerer needs the 'local' extra: pip install -e '.[local]'") from None
+        client = Llama(model_path=str(settings.gguf_path), n_ctx=4096, n_threads=2, verbose=False)
+        return LlamaCppChatModel(client=client)
+    raise ModelError(f"answerer {settings.answerer!r} does not use a chat model")
+
+
+def parse_answer(text: str, n_passages: int) -> Draft:
+    """Split a model's reply into sentences with their [n] markers; markers outside 1..n are dropped."""
+    if REFUSAL_TOKEN in text or not text.strip():
+        return Draft(declined=True)
+    sentences = []
+    for start, end in sentence_spans(text.strip()):
+        raw = text.strip()[start:end]
+        numbers = [int(n) for n in _MARKER.findall(raw)]
+        clean = _MARKER.sub("", raw).strip()
+        sources = tuple(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= n_passages))
+        if clean:
+            sentences.append(DraftSentence(clean, sources))
+    return Draft(sentences=tuple(sentences))
+
+
+class LLMAnswerer:
+    """Asks a chat model to answer from numbered passages; verification happens afterwards."""
+
+    def __init__(self, model: BaseChatModel, max_sentences: int = 4) -> None:
+        self.model = model
+        self.max_sentences = max_sentences
+
+    def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
+        """The model's answer as a draft, or a declined draft if the model fails."""
+        passages = [
+            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or h.chunk.entity or "", "text": h.chunk.text}
+            for i, h in enumerate(hits)
+        ]
+        messages = [
+            SystemMessage(render("answer_system", max_sentences=self.max_sentences, refusal_token=REFUSAL_TOKEN)),
+            HumanMessage(render("answer_user", passages=passages, question=query.text)),
+        ]
+        try:
+            reply = self.model.invoke(messages)
+        except Exception as exc:  # noqa: BLE001 - any transport failure means "no draft", logged
+            log.warning("chat model failed, falling back to extractive: %s", exc)
+            return Draft(declined=True)
+        return parse_answer(str(reply.content), len(hits))
+
+
+class LLMCondenser:
+    """Rewrites follow-ups with the chat model; falls back to the rules on failure or odd output."""
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self.model = model
+        self.fallback = RuleCondenser()
+
+    def condense(self, question: str, history: list[Message], bios: tuple[Bio, ...]) -> str:
+        """The standalone question."""
+        if not history:
+            return question
+        prompt = render("condense", history=history[-8:], question=question)
+        try:
+            reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("chat model failed to condense, using rules: %s", exc)
+            reply = ""
+        line = reply.splitlines()[0].strip().strip('"') if reply else ""
+        if not line or len(line) > 3 * len(question) + 200:
+            return self.fallback.condense(question, history, bios)
+        return line

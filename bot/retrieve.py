@@ -1,0 +1,121 @@
+"""Hybrid retrieval: BM25 and dense search fused by reciprocal rank, alias-expanded, diversified."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.errors import UnknownStoryError
+from bot.index import Catalog, Index, Snapshot
+from bot.text import fold, terms
+from bot.types import Bio, Hit
+
+
+@dataclass(frozen=True)
+class Query:
+    """A standalone question, the bios it names and its lexical terms (aliases included)."""
+
+    text: str
+    entities: tuple[Bio, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def dense_text(self) -> str:
+        """The question with the canonical names of the people it mentions, for the encoder."""
+        names = [b.name for b in self.entities if fold(b.name) not in fold(self.text)]
+        return f"{self.text} ({', '.join(names)})" if names else self.text
+
+
+def find_entities(text: str, bios: tuple[Bio, ...]) -> list[Bio]:
+    """The bios named in `text` by name or alias, in order of first mention."""
+    folded = fold(text)
+    found: list[tuple[int, Bio]] = []
+    for bio in bios:
+        positions = [m.start() for n in bio.names for m in re.finditer(rf"\b{re.escape(fold(n))}\b", folded)]
+        if positions:
+            found.append((min(positions), bio))
+    return [bio for _, bio in sorted(found, key=lambda pair: pair[0])]
+
+
+def make_query(text: str, catalog: Catalog) -> Query:
+    """Expand a question with every alias of the people it names, so any spelling matches."""
+    entities = tuple(find_entities(text, catalog.bios))
+    expanded = " ".join([text, *(n for bio in entities for n in bio.names)])
+    return Query(text=text, entities=entities, terms=tuple(dict.fromkeys(terms(expanded))))
+
+
+class Retriever:
+    """Fuses BM25 and dense rankings (weighted reciprocal rank fusion) and caps hits per section."""
+
+    def __init__(
+        self,
+        index: Index,
+        top_k: int = 5,
+        candidates: int = 40,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+        per_section: int = 2,
+    ) -> None:
+        self.index = index
+        self.top_k = top_k
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.weights = (lexical_weight, dense_weight)
+        self.per_section = per_section
+
+    def check_story(self, story: str | None) -> None:
+        """Raise `UnknownStoryError` for a story id the index does not hold."""
+        if story is None:
+            return
+        stories = self.index.snapshot().catalog.stories
+        if story not in stories:
+            known = ", ".join(sorted(stories)[:5])
+            raise UnknownStoryError(f"unknown story id {story!r}; known stories include: {known}")
+
+    def search(self, query: Query, story: str | None = None, k: int | None = None) -> list[Hit]:
+        """The `k` best hits for `query`, optionally within one story (and its linked bios)."""
+        self.check_story(story)
+        snap = self.index.snapshot()
+        lexical = self._lexical(snap, query, story)
+        vector = self.index.embeddings.embed_query(query.dense_text)
+        dense = [(snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, story) if i in snap.by_id]
+        fused: dict[int, float] = defaultdict(float)
+        for weight, ranking in zip(self.weights, (lexical, dense), strict=True):
+            for rank, (pos, _) in enumerate(ranking):
+                fused[pos] += weight / (self.rrf_k + rank + 1)
+        lex_scores, dense_scores = dict(lexical), dict(dense)
+        order = sorted(fused, key=lambda pos: -fused[pos])
+        hits = [Hit(snap.chunks[p], fused[p], dense_scores.get(p), lex_scores.get(p)) for p in order]
+        return self._diversify(hits, k or self.top_k)
+
+    def _lexical(self, snap: Snapshot, query: Query, story: str | None) -> list[tuple[int, float]]:
+        vocab = snap.bm25.vocab_dict
+        tokens = [t for t in query.terms if t in vocab]
+        if not tokens:
+            return []
+        scores = snap.bm25.get_scores(tokens)
+        if story is not None:
+            allowed = np.array([c.doc_id == story or story in c.stories for c in snap.chunks])
+            scores = np.where(allowed, scores, 0.0)
+        top = np.argsort(-scores)[: self.candidates]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _diversify(self, hits: list[Hit], k: int) -> list[Hit]:
+        # One long section must not fill every slot; overflow hits only fill what is left.
+        chosen: list[Hit] = []
+        overflow: list[Hit] = []
+        per_group: dict[tuple[str, str | None], int] = defaultdict(int)
+        for hit in hits:
+            group = (hit.chunk.doc_id, hit.chunk.section)
+            if per_group[group] < self.per_section:
+                per_group[group] += 1
+                chosen.append(hit)
+            else:
+                overflow.append(hit)
+            if len(chosen) == k:
+                return chosen
+        return (chosen + overflow)[:k]

@@ -1,0 +1,102 @@
+"""Text utilities shared by the stages: normalising, tokenising, sentence spans."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import Stemmer
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing done down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours out over
+    own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    whose why will with would you your yours yourself tell know think say says said get got go going
+    let lets me please thing things there's what's it's whats really ever still yet via per""".split()
+)
+
+# Words that only shape a question; they never count as key terms.
+QUESTION_WORDS = frozenset("what when where which who whom whose why how".split())
+
+_WORD = re.compile(r"[\w][\w'’\-]*", re.UNICODE)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt mt no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents so that "Aleś" and "ales" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, possessives and edge hyphens trimmed."""
+    out = []
+    for match in _WORD.finditer(fold(text)):
+        word = match.group().strip("-'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word:
+            out.append(word)
+    return out
+
+
+def stem(word: str) -> str:
+    """The English stem of a folded word."""
+    return str(_stemmer().stemWord(word))
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms: the unit of lexical matching everywhere (BM25, coverage, support)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each sentence, so sentences stay exact substrings of `text`."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if _is_abbreviation(text, match.start()):
+            continue
+        nxt = text[end:].lstrip()
+        if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
+            continue
+        yield from _trimmed(text, start, end)
+        start = end
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        offset = start + len(piece) - len(piece.lstrip())
+        yield offset, offset + len(stripped)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    before = text[:dot].split()
+    if not before:
+        return False
+    token = before[-1].lower().strip("(\"'“")
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each an exact substring of it."""
+    return [text[s:e] for s, e in sentence_spans(text)]

@@ -1,0 +1,46 @@
+"""Shared fixtures: fakes registered the way the real parts are (fake embeddings, in-memory Chroma)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from bot import Bot, Settings, build_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A private copy of the repository's corpus, free to edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def chroma() -> Iterator[chromadb.ClientAPI]:
+    """An in-memory Chroma, emptied after the test."""
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
+    yield client
+    client.reset()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    """Settings for a bot with the fake embedding model and a private index folder."""
+    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake")
+
+
+@pytest.fixture
+def fake_bot(settings: Settings, chroma: chromadb.ClientAPI) -> Bot:
+    """An extractive bot over the seed corpus, indexed, with fake embeddings (lexical retrieval carries it)."""
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus()
+    return bot

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from bot import ConfigError, Settings
+
+
+def test_from_env_reads_variables_and_flags_override() -> None:
+    env = {"STORYBOT_INDEX_DIR": "/tmp/x", "STORYBOT_TOP_K": "7", "OPENAI_API_KEY": "sk-secret"}
+    s = Settings.from_env(env, top_k=3)
+    assert s.index_dir == Path("/tmp/x")
+    assert s.top_k == 3
+    assert s.llm_api_key == "sk-secret"
+    assert "sk-secret" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"STORYBOT_TOP_K": "many"}, "STORYBOT_TOP_K must be a whole number"),
+        ({"STORYBOT_TOP_K": "0"}, "top_k must be between 1 and 50"),
+        ({"STORYBOT_ANSWERER": "magic"}, "answerer must be one of"),
+        ({"STORYBOT_ANSWERER": "openai"}, "needs STORYBOT_LLM_BASE_URL"),
+        ({"STORYBOT_ANSWERER": "openai", "STORYBOT_LLM_BASE_URL": "localhost", "STORYBOT_LLM_MODEL": "m"}, "http(s) URL"),
+        ({"STORYBOT_ANSWERER": "llamacpp"}, "needs STORYBOT_GGUF_PATH"),
+    ],
+)
+def test_invalid_settings_fail_fast_with_a_clear_message(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Settings.from_env(env)
+
+
+def test_settings_are_frozen() -> None:
+    s = Settings()
+    with pytest.raises(AttributeError):
+        s.top_k = 9  # type: ignore[misc]

@@ -1,0 +1,42 @@
+import pytest
+
+from bot import Bot, InputError
+from bot.conversation import RuleCondenser, validate_history
+
+
+def _turns(*questions: str) -> list[dict[str, str]]:
+    out = []
+    for q in questions:
+        out += [{"role": "user", "content": q}, {"role": "assistant", "content": "an answer"}]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        ((), "When was he born?", "When was he born?"),
+        (("Who is Ales Bialiatski?",), "When was he born?", "When was Ales Bialiatski born?"),
+        (("Who is Kolesnikova?",), "What is her role?", "What is Maria Kalesnikava's role?"),
+        (("Who is Kolesnikova?",), "Who freed her?", "Who freed Maria Kalesnikava?"),
+        (("Why was Kolesnikova released?",), "What about Bialiatski?", "Why was Bialiatski released?"),
+        (("Who is Ales Bialiatski?", "When was he born?"), "Where does he work?", "Where does Ales Bialiatski work?"),
+        (("Why did Belarus release prisoners?",), "Who negotiated it?", "Who negotiated it? (belarus release prisoners)"),
+        (("Who is Ales Bialiatski?",), "Who is Lukashenko?", "Who is Lukashenko?"),
+    ],
+)
+def test_follow_ups_become_standalone(fake_bot: Bot, history: tuple[str, ...], question: str, expected: str) -> None:
+    bios = fake_bot.catalog().bios
+    assert RuleCondenser().condense(question, _turns(*history), bios) == expected
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("not a list", "history must be a list"),
+        ([{"role": "user"}], "history message 0 must be an object with a text 'content'"),
+        ([{"role": "robot", "content": "x"}], "history message 0 has role 'robot'"),
+    ],
+)
+def test_bad_history_is_named(history: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        validate_history(history)  # type: ignore[arg-type]

@@ -1,0 +1,98 @@
+from pathlib import Path
+
+import pytest
+
+from bot import CorpusError
+from bot.corpus import load_corpus
+
+SEED_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "belarus-prisoners-story.txt"
+
+
+def test_seed_story_and_bios_load(corpus_dir: Path) -> None:
+    corpus = load_corpus([corpus_dir])
+    (story,) = corpus.stories
+    assert story.id == "belarus-prisoners-released"
+    assert [s.heading for s in story.sections] == [
+        "What's happened", "What's behind the headline?", "What the papers say", "How we got here",
+    ]
+    assert [q.question for q in story.questions][0] == "Why Did Belarus Release Opposition Leaders Now?"
+    kalesnikava = next(b for b in corpus.bios if b.id == "maria-kalesnikava")
+    assert "Maria Kolesnikova" in kalesnikava.aliases
+    assert all(story.id in b.stories for b in corpus.bios)
+
+
+@pytest.mark.skipif(not SEED_SOURCE.exists(), reason="shared seed not present")
+def test_seed_text_is_kept_exactly_as_given(corpus_dir: Path) -> None:
+    source = SEED_SOURCE.read_text(encoding="utf-8")
+    corpus = load_corpus([corpus_dir])
+    texts = [s.text for s in corpus.stories[0].sections] + [b.text for b in corpus.bios]
+    assert all(t in source for t in texts)
+    assert any(t.endswith("chair of the Viasna Human Rights") for t in texts)  # truncated bios stay truncated
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("no front matter\n", 1, "missing front matter"),
+        ("---\nid: x\ntitle: T\n", 1, "not closed"),
+        ("---\nid: x\ntitle: [unclosed\n---\n## A\n\ntext\n", 3, "broken front matter"),
+        ("---\nid: x\n---\n## A\n\ntext\n", 2, "needs 'title'"),
+        ("---\ntitle: T\n---\n## A\n\ntext\n", 2, "'id' is required"),
+        ("---\nid: has space\ntitle: T\n---\n## A\n\ntext\n", 2, "no spaces"),
+        ("---\nid: x\ntitle: T\npublished: yesterday\n---\n## A\n\ntext\n", 2, "'published' must be a date"),
+        ("---\nid: x\ntitle: T\n---\nstray text\n## A\n\ntext\n", 5, "text before the first"),
+        ("---\nid: x\ntitle: T\n---\n## A\n\n## B\n\ntext\n", 5, "section 'A' has no text"),
+    ],
+)
+def test_broken_story_names_file_and_line(tmp_path: Path, text: str, line: int, problem: str) -> None:
+    path = _write(tmp_path, "bad.md", text)
+    with pytest.raises(CorpusError) as info:
+        load_corpus([tmp_path])
+    assert info.value.path == str(path)
+    assert info.value.line == line
+    assert problem in str(info.value)
+    assert str(info.value).startswith(f"{path}:{line}: ")
+
+
+def test_jsonl_archive_loads_and_reports_bad_lines(tmp_path: Path) -> None:
+    good = '{"id": "a1", "title": "T", "text": "Body one. Body two.", "published": "2023-10-01", "url": "https://x.test/a"}'
+    _write(tmp_path, "archive.jsonl", good + "\n\n")
+    (story,) = load_corpus([tmp_path]).stories
+    assert (story.id, story.published, story.sections[0].text) == ("a1", "2023-10-01", "Body one. Body two.")
+
+    _write(tmp_path, "archive.jsonl", good + "\n{not json\n")
+    with pytest.raises(CorpusError, match=r"archive.jsonl:2: not valid JSON"):
+        load_corpus([tmp_path])
+    _write(tmp_path, "archive.jsonl", '{"id": "a2", "title": "T"}\n')
+    with pytest.raises(CorpusError, match=r"archive.jsonl:1: article needs a non-empty 'text'"):
+        load_corpus([tmp_path])
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    story = "---\nid: same\ntitle: T\n---\n## A\n\ntext\n"
+    _write(tmp_path, "one.md", story)
+    _write(tmp_path, "two.md", story)
+    with pytest.raises(CorpusError, match="id 'same' is already used by"):
+        load_corpus([tmp_path])
+
+
+def test_bios_link_to_stories_that_mention_them(tmp_path: Path) -> None:
+    _write(tmp_path, "s.md", "---\nid: s\ntitle: T\n---\n## A\n\nKolesnikova spoke.\n")
+    _write(tmp_path, "b.md", "---\nname: Maria Kalesnikava\naliases: [Maria Kolesnikova, Kolesnikova]\n---\nA musician.\n")
+    (bio,) = load_corpus([tmp_path]).bios
+    assert bio.id == "b"
+    assert bio.stories == ("s",)
+
+
+def test_missing_path_and_unreadable_encoding(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        load_corpus([tmp_path / "nope"])
+    (tmp_path / "latin.md").write_bytes(b"---\nid: x\ntitle: caf\xe9\n---\n")
+    with pytest.raises(CorpusError, match=r"latin.md:3: not valid UTF-8"):
+        load_corpus([tmp_path])
