@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from bot.retrieve import Query
 from bot.text import QUESTION_WORDS, sentence_spans, terms, words
@@ -60,17 +63,33 @@ def key_terms(query: Query) -> list[str]:
     return [t for t in query.terms if t not in QUESTION_WORDS]
 
 
-def coverage(wanted: list[str], have: set[str], idf: dict[str, float]) -> float:
-    """The IDF-weighted share of `wanted` terms that `have` contains."""
+def covers(term: str, have: set[str] | frozenset[str]) -> bool:
+    """True when `have` holds the term, or a word of the same family ("economi" / "econom")."""
+    if term in have:
+        return True
+    return len(term) >= 5 and any(len(h) >= 5 and h[:5] == term[:5] and (h in term or term in h) for h in have)
+
+
+def coverage(wanted: list[str], have: set[str] | frozenset[str], idf: dict[str, float]) -> float:
+    """The IDF-weighted share of `wanted` terms that `have` covers."""
     total = sum(idf.get(t, 1.0) for t in wanted)
-    return sum(idf.get(t, 1.0) for t in wanted if t in have) / total if total else 0.0
+    return sum(idf.get(t, 1.0) for t in wanted if covers(t, have)) / total if total else 0.0
 
 
-def _type_bonus(kind: str, sentence: str) -> float:
+def _counts_wanted(sentence: str, wanted: list[str]) -> bool:
+    """True when a number directly counts a key term ("123 political prisoners")."""
+    for match in _NUMBER.finditer(sentence):
+        following = terms(" ".join(sentence[match.end() :].split()[:3]))
+        if any(t in wanted for t in following):
+            return True
+    return False
+
+
+def _type_bonus(kind: str, sentence: str, wanted: list[str]) -> float:
     if kind == "when":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
     if kind == "how_many":
-        return 1.0 if _NUMBER.search(sentence) else 0.0
+        return 1.0 if _counts_wanted(sentence, wanted) else 0.3 if _NUMBER.search(sentence) else 0.0
     if kind == "who":
         return 1.0 if _DEFINITION.search(sentence) else 0.0
     if kind == "why":
@@ -79,11 +98,26 @@ def _type_bonus(kind: str, sentence: str) -> float:
 
 
 class ExtractiveAnswerer:
-    """Picks the sentences that best answer the question; every quote is an exact corpus substring."""
+    """Picks the sentences that best answer the question; every quote is an exact corpus substring.
 
-    def __init__(self, max_sentences: int = 3, relative_cut: float = 0.75) -> None:
+    Sentences are scored lexically (key-term coverage, question type, hit rank); with `embeddings`,
+    the best `rerank` of them are re-scored by meaning too, which catches paraphrases ("married" / "wife").
+    """
+
+    def __init__(
+        self,
+        embeddings: Embeddings | None = None,
+        max_sentences: int = 3,
+        relative_cut: float = 0.75,
+        rerank: int = 8,
+        dense_weight: float = 0.35,
+    ) -> None:
+        self.embeddings = embeddings
         self.max_sentences = max_sentences
         self.relative_cut = relative_cut
+        self.rerank = rerank
+        self.dense_weight = dense_weight
+        self._vectors: dict[str, np.ndarray] = {}
 
     def candidates(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
         """Every sentence of every hit, best first."""
@@ -93,15 +127,39 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits):
             context = set(terms(" ".join(filter(None, [hit.chunk.title, hit.chunk.section, hit.chunk.entity]))))
             prior = 1.0 / math.sqrt(rank + 1)
+            # Terms the chunk's title or person already answer ("Tsikhanouskaya" in her bio) say
+            # nothing about which of its sentences answers; score sentences on the rest.
+            specific = [t for t in wanted if not covers(t, context)] or wanted
             for position, (start, end) in enumerate(sentence_spans(hit.chunk.text)):
                 text = hit.chunk.text[start:end]
                 own = frozenset(terms(text))
                 cov = coverage(wanted, own | context, idf)
-                own_cov = coverage(wanted, set(own), idf)
+                own_cov = coverage(specific, own, idf)
                 lead = 0.1 if position == 0 else 0.0
-                score = 0.45 * own_cov + 0.2 * cov + 0.2 * prior + 0.15 * _type_bonus(kind, text) + lead
+                score = 0.45 * own_cov + 0.2 * cov + 0.2 * prior + 0.15 * _type_bonus(kind, text, wanted) + lead
                 out.append(Candidate(rank, text, score, cov, own))
-        return sorted(out, key=lambda c: -c.score)
+        out.sort(key=lambda c: -c.score)
+        return self._rerank(query, out) if self.embeddings is not None else out
+
+    def _rerank(self, query: Query, ranked: list[Candidate]) -> list[Candidate]:
+        head, tail = ranked[: self.rerank], ranked[self.rerank :]
+        if not head:
+            return ranked
+        vectors = self._embed([query.dense_text, *(c.text for c in head)])
+        similarity = vectors[1:] @ vectors[0]
+        rescored = [replace(c, score=c.score + self.dense_weight * float(s)) for c, s in zip(head, similarity, strict=True)]
+        return sorted(rescored, key=lambda c: -c.score) + tail
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        # Corpus sentences recur across questions; caching them keeps one encoder call small.
+        assert self.embeddings is not None
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            if len(self._vectors) > 20_000:
+                self._vectors.clear()
+            for text, vector in zip(todo, self.embeddings.embed_documents(todo), strict=True):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
 
     def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
         """The top sentences (one to `max_sentences`), without near-duplicates, best first."""

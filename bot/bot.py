@@ -52,13 +52,14 @@ class Bot:
         retriever: Retriever,
         answerer: Answerer,
         condenser: Condenser,
+        extractive: ExtractiveAnswerer,
     ) -> None:
         self.settings = settings
         self.index = index
         self.retriever = retriever
         self.answerer = answerer
         self.condenser = condenser
-        self.extractive = ExtractiveAnswerer()
+        self.extractive = extractive
         self.last_trace: Trace | None = None
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
@@ -188,12 +189,10 @@ def build_bot(
     model = embeddings or build_embeddings(settings.embedding_model)
     index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client)
     retriever = Retriever(index, top_k=settings.top_k)
-    answerer: Answerer = ExtractiveAnswerer()
+    extractive = ExtractiveAnswerer(embeddings=model)
+    answerer: Answerer = extractive
     condenser: Condenser = RuleCondenser()
     if chat_model is not None or settings.answerer != "extractive":
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
-    bot = Bot(settings, index, retriever, answerer, condenser)
-    if isinstance(answerer, ExtractiveAnswerer):
-        bot.extractive = answerer
-    return bot
+    return Bot(settings, index, retriever, answerer, condenser, extractive)

@@ -98,7 +98,7 @@ class LLMAnswerer:
     def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
         """The model's answer as a draft, or a declined draft if the model fails."""
         passages = [
-            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or h.chunk.entity or "", "text": h.chunk.text}
+            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or "", "text": h.chunk.text}
             for i, h in enumerate(hits)
         ]
         messages = [

@@ -37,8 +37,12 @@ def idf_table(catalog: Catalog) -> dict[str, float]:
 
 
 def unknown_idf(catalog: Catalog) -> float:
-    """The weight of a term the corpus never uses: higher than any known term's."""
-    return math.log(1 + max(1, catalog.n_chunks) / 0.5)
+    """The weight of an ordinary word the corpus never uses.
+
+    Half the rarest term's weight: such a word may be a paraphrase ("outlets" for "papers"), so it
+    counts against coverage without vetoing it. Unknown names and numbers veto (`unknown_names`).
+    """
+    return 0.5 * math.log(1 + max(1, catalog.n_chunks))
 
 
 def unknown_names(question: str, catalog: Catalog) -> list[str]:

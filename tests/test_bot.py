@@ -1,0 +1,60 @@
+import json
+
+import pytest
+
+import bot as package
+from bot import Bot, InputError, UnknownStoryError
+
+
+def test_public_api_is_small_and_explicit() -> None:
+    assert set(package.__all__) == {
+        "Answer", "Bot", "BotError", "Chunk", "Citation", "ConfigError", "CorpusError", "Hit",
+        "IndexNotReadyError", "InputError", "ModelError", "Settings", "UnknownStoryError", "build_bot",
+    }
+    assert all(hasattr(package, name) for name in package.__all__)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "the question is empty"),
+        ("   \n\t ", "the question is empty"),
+        ("x" * 1001, "the question is 1001 characters long; the limit is 1000"),
+        ("Who is\x00 Lukashenko?", "control characters"),
+        ("Who is\u202e Lukashenko?", "control characters"),
+        (None, "the question must be text"),
+    ],
+)
+def test_bad_questions_get_a_clear_message(fake_bot: Bot, question: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        fake_bot.ask(question)  # type: ignore[arg-type]
+
+
+def test_unknown_story_is_named(fake_bot: Bot) -> None:
+    with pytest.raises(UnknownStoryError, match="unknown story id 'sport'; known stories include: belarus-prisoners-released"):
+        fake_bot.ask("Who is Lukashenko?", story="sport")
+
+
+def test_answer_json_has_exactly_the_documented_fields(fake_bot: Bot) -> None:
+    answer = fake_bot.ask("How many political prisoners did Belarus release?")
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert set(data) == {"text", "citations", "refused"}
+    assert set(data["citations"][0]) == {"number", "chunk_id", "story_id", "section", "entity", "title", "url", "quote"}
+    assert data["citations"][0]["number"] == 1 and "[1]" in data["text"]
+
+
+def test_every_sentence_carries_a_marker_and_quotes_are_exact(fake_bot: Bot) -> None:
+    answer = fake_bot.ask("Why did Belarus release opposition leaders now?")
+    assert not answer.refused
+    chunks = {c.id: c for c in fake_bot.index.snapshot().chunks}
+    for citation in answer.citations:
+        assert citation.quote in chunks[citation.chunk_id].text
+    for sentence in answer.text.split(". "):
+        assert "[" in sentence
+
+
+def test_refusal_names_what_is_missing_and_suggests_questions(fake_bot: Bot) -> None:
+    answer = fake_bot.ask("What did the EU say about the release?")
+    assert answer.refused and not answer.citations
+    assert answer.text.startswith("The sources here don't say.")
+    assert "“EU”" in answer.text and "Why Did Belarus Release Opposition Leaders Now?" in answer.text

@@ -1,0 +1,116 @@
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import chromadb
+import pytest
+from langchain_core.language_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from bot import Bot, Settings, build_bot
+from bot.llm import REFUSAL_TOKEN, parse_answer
+
+
+def _llm_bot(settings: Settings, chroma: chromadb.ClientAPI, *replies: str) -> Bot:
+    model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+    bot = build_bot(settings, chat_model=model, chroma_client=chroma)
+    bot.index_corpus()
+    return bot
+
+
+def test_parse_answer_reads_markers() -> None:
+    draft = parse_answer("Belarus freed 123 prisoners [1]. It followed talks [2][7]. No source here.", 3)
+    assert [(s.text, s.sources) for s in draft.sentences] == [
+        ("Belarus freed 123 prisoners.", (0,)),
+        ("It followed talks.", (1,)),
+        ("No source here.", ()),
+    ]
+    assert parse_answer(REFUSAL_TOKEN, 3).declined
+
+
+def test_llm_answer_is_verified_and_quoted(settings: Settings, chroma: chromadb.ClientAPI) -> None:
+    reply = (
+        "Belarus has released 123 political prisoners following negotiations with the US over sanctions [{n}]. "
+        "Lukashenko also promised free elections next year [{n}]. "
+        "Many observers were surprised."
+    )
+    bot = _llm_bot(settings, chroma, "placeholder")
+    hits = bot.retriever.search(__import__("bot.retrieve").retrieve.make_query("Why did Belarus release prisoners?", bot.catalog()))
+    n = 1 + next(i for i, h in enumerate(hits) if h.chunk.section == "What's happened")
+    bot = _llm_bot(settings, chroma, reply.format(n=n))
+    answer = bot.ask("Why did Belarus release prisoners?")
+    assert not answer.refused
+    assert answer.text == "Belarus has released 123 political prisoners following negotiations with the US over sanctions [1]."
+    (citation,) = answer.citations
+    assert citation.section == "What's happened"
+    assert citation.quote.startswith("Belarus has released 123 political prisoners")
+
+
+def test_llm_with_nothing_supported_falls_back_to_extractive(settings: Settings, chroma: chromadb.ClientAPI) -> None:
+    bot = _llm_bot(settings, chroma, "The EU imposed new tariffs on potash in March [1].")
+    answer = bot.ask("Why did Belarus release prisoners?")
+    assert not answer.refused
+    assert "tariffs" not in answer.text
+    assert answer.citations
+    assert all(c.quote.rstrip(".") in answer.text for c in answer.citations)  # extractive quotes verbatim
+
+
+def test_llm_condenses_follow_ups(settings: Settings, chroma: chromadb.ClientAPI) -> None:
+    bot = _llm_bot(settings, chroma, "When was Ales Bialiatski born?", "He was born in 1962 [1].")
+    history = [{"role": "user", "content": "Who is Ales Bialiatski?"}, {"role": "assistant", "content": "A rights defender."}]
+    answer = bot.ask("When was he born?", history=history)
+    assert bot.last_trace is not None and bot.last_trace.standalone == "When was Ales Bialiatski born?"
+    assert "1962" in answer.text and answer.citations[0].entity == "Ales Bialiatski"
+
+
+class _OpenAIStub(BaseHTTPRequestHandler):
+    """An OpenAI-compatible server that cites whichever passage number holds Bialiatski's bio."""
+
+    requests: list[dict[str, Any]] = []
+    reply = ""
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+        number = re.search(r"\[(\d+)\] Ales Bialiatski\n", body["messages"][-1]["content"])
+        payload = {
+            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": type(self).reply.format(n=number[1] if number else 9)}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OpenAIStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_openai_compatible_endpoint_end_to_end(settings: Settings, chroma: chromadb.ClientAPI, openai_stub: str) -> None:
+    _OpenAIStub.requests.clear()
+    _OpenAIStub.reply = "Ales Bialiatski was born on 25 September 1962 [{n}]."
+    configured = settings.with_changes(answerer="openai", llm_base_url=openai_stub, llm_model="qwen-test", llm_api_key="k1")
+    bot = build_bot(configured, chroma_client=chroma)
+    bot.index_corpus()
+    answer = bot.ask("When was Ales Bialiatski born?")
+    (request,) = _OpenAIStub.requests
+    assert request["path"] == "/v1/chat/completions" and request["model"] == "qwen-test"
+    assert request["auth"] == "Bearer k1"
+    assert "Question: When was Ales Bialiatski born?" in request["messages"][1]["content"]
+    assert answer.text == "Ales Bialiatski was born on 25 September 1962 [1]."
+    assert "born 25 September 1962" in answer.citations[0].quote

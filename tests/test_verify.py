@@ -1,0 +1,43 @@
+from bot import Bot
+from bot.retrieve import make_query
+from bot.types import Draft, DraftSentence
+from bot.verify import assess, support, unknown_names, verify
+
+PASSAGE = "Belarus has released 123 political prisoners, including Ales Bialiatski, following negotiations with the US."
+
+
+def test_support_needs_names_and_numbers_of_the_sentence() -> None:
+    idf: dict[str, float] = {}
+    assert support("Belarus released 123 political prisoners.", PASSAGE, idf) == 1.0
+    assert support("Belarus released 500 political prisoners.", PASSAGE, idf) == 0.0
+    assert support("The EU welcomed the release of prisoners.", PASSAGE, idf) == 0.0
+    assert support("Prisoners were tortured and starved in camps.", PASSAGE, idf) < 0.6
+
+
+def test_verify_drops_unsupported_and_uncited_sentences(fake_bot: Bot) -> None:
+    query = make_query("Who was released?", fake_bot.catalog())
+    hits = fake_bot.retriever.search(query)
+    idf = fake_bot._idf(fake_bot.catalog())
+    happened = next(i for i, h in enumerate(hits) if h.chunk.section == "What's happened")
+    draft = Draft(
+        sentences=(
+            DraftSentence("Belarus has released 123 political prisoners.", (happened,)),
+            DraftSentence("Lukashenko apologised to them on television.", (happened,)),
+            DraftSentence("Belarus has released 123 political prisoners.", ()),
+            DraftSentence("Belarus has released 123 political prisoners.", (99,)),
+        )
+    )
+    kept = verify(draft, hits, idf)
+    assert len(kept) == 1
+    assert kept[0].quotes[0] in hits[happened].chunk.text
+    assert kept[0].quotes[0].startswith("Belarus has released 123 political prisoners")
+
+
+def test_unknown_names_and_numbers_trigger_refusal(fake_bot: Bot) -> None:
+    catalog = fake_bot.catalog()
+    assert unknown_names("What did the EU say about the release?", catalog) == ["EU"]
+    assert unknown_names("Who won the 2022 World Cup?", catalog) == ["2022", "World", "Cup"]
+    assert unknown_names("Why did Belarus release Bialiatski?", catalog) == []
+    query = make_query("Who won the 2022 World Cup?", catalog)
+    evidence = assess(query, fake_bot.retriever.search(query), catalog, fake_bot._idf(catalog))
+    assert not evidence.answerable and "World" in evidence.missing
