@@ -8,9 +8,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from bot.errors import ModelError
+from bot.text import terms
 
 # Published sha256 of all-MiniLM-L6-v2's model.safetensors (the upstream file).
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -68,9 +70,31 @@ def _minilm() -> Embeddings:
     return SentenceTransformerEmbeddings(model_dir)
 
 
+class HashingEmbeddings(Embeddings):
+    """A deterministic bag-of-words fake: texts sharing words get similar vectors. No model, no download."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+
+    def _vector(self, text: str) -> list[float]:
+        vector = np.zeros(self.size, dtype=np.float64)
+        for term in terms(text):
+            digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
+            vector[int.from_bytes(digest[:4], "little") % self.size] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vector))
+        return list(vector / norm) if norm else list(vector)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text."""
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of one query."""
+        return self._vector(text)
+
+
 def _fake() -> Embeddings:
-    # Hash-seeded random vectors: deterministic and fast, for tests that need no semantics.
-    return DeterministicFakeEmbedding(size=64)
+    return HashingEmbeddings()
 
 
 EMBEDDERS: dict[str, Callable[[], Embeddings]] = {"minilm": _minilm, "fake": _fake}

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     itself just me more most my myself no nor not now of off on once only or other our ours out over
     own same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were what when where which while who whom
-    whose why will with would you your yours yourself tell know think say says said get got go going
+    whose why will with would you your yours yourself tell know think say says said get got go going many much
     let lets me please thing things there's what's it's whats really ever still yet via per""".split()
 )
 
