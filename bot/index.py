@@ -25,6 +25,7 @@ from pathlib import Path
 
 import bm25s
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -81,7 +82,7 @@ class Snapshot:
     by_id: dict[str, int]
 
 
-def make_client(path: Path) -> chromadb.ClientAPI:
+def make_client(path: Path) -> ClientAPI:
     """A Chroma PersistentClient with telemetry off."""
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
@@ -90,7 +91,7 @@ def make_client(path: Path) -> chromadb.ClientAPI:
 class Index:
     """Builds and serves the index at `root` with `embeddings`; `client` is injectable for tests."""
 
-    def __init__(self, root: Path, embeddings: Embeddings, model_name: str, client: chromadb.ClientAPI | None = None):
+    def __init__(self, root: Path, embeddings: Embeddings, model_name: str, client: ClientAPI | None = None):
         self.root = root
         self.embeddings = embeddings
         self.model_name = model_name
@@ -241,9 +242,7 @@ def _snapshot_name(chunks: list[Chunk], corpus: Corpus, model_name: str) -> str:
 
 
 def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:
-    stories = {
-        s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories
-    }
+    stories = {s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories}
     doc_freq = Counter(t for chunk_terms in tokens for t in set(chunk_terms))
     return Catalog(stories=stories, bios=corpus.bios, doc_freq=dict(doc_freq), n_chunks=len(tokens))
 

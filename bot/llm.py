@@ -44,7 +44,9 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         roles = {"system": "system", "human": "user", "ai": "assistant"}
         payload = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
-        out = self.client.create_chat_completion(messages=payload, temperature=0.0, max_tokens=self.max_tokens, stop=stop)
+        out = self.client.create_chat_completion(
+            messages=payload, temperature=0.0, max_tokens=self.max_tokens, stop=stop
+        )
         text = out["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
@@ -107,7 +109,7 @@ class LLMAnswerer:
         ]
         try:
             reply = self.model.invoke(messages)
-        except Exception as exc:  # noqa: BLE001 - any transport failure means "no draft", logged
+        except Exception as exc:
             log.warning("chat model failed, falling back to extractive: %s", exc)
             return Draft(declined=True)
         return parse_answer(str(reply.content), len(hits))
@@ -124,13 +126,15 @@ class LLMCondenser:
         """The standalone question."""
         if not history:
             return question
-        prompt = render("condense", history=history[-8:], question=question)
+        # Citation markers in earlier answers mean nothing to the rewriter and leak into its output.
+        turns = [{**m, "content": _MARKER.sub("", m["content"])} for m in history[-8:]]
+        prompt = render("condense", history=turns, question=question)
         try:
             reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("chat model failed to condense, using rules: %s", exc)
             reply = ""
-        line = reply.splitlines()[0].strip().strip('"') if reply else ""
+        line = _MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
         if not line or len(line) > 3 * len(question) + 200:
             return self.fallback.condense(question, history, bios)
         return line

@@ -52,4 +52,4 @@ def create_app(bot: Bot) -> gr.Blocks:
     with gr.Blocks(title="Storybot", analytics_enabled=False) as app:
         gr.Markdown("## Storybot\nAsk about the news. Every sentence cites the passage it comes from.")
         gr.ChatInterface(fn=lambda q, h: respond(bot, q, h), examples=examples)
-    return app
+    return app  # type: ignore[no-any-return]

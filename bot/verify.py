@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def support(sentence: str, passage: str, idf: dict[str, float]) -> float:
 def best_quote(sentence: str, passage: str, idf: dict[str, float]) -> tuple[str, float]:
     """The passage sentence (or pair of adjacent sentences) that best supports `sentence`."""
     spans = list(sentence_spans(passage))
-    windows = spans + [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
+    windows = spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]
     scored = [(support(sentence, passage[s:e], idf), -(e - s), passage[s:e]) for s, e in windows]
     if not scored:
         return passage, 0.0
@@ -106,7 +107,9 @@ def verify(draft: Draft, hits: list[Hit], idf: dict[str, float]) -> list[DraftSe
                 continue
             passage = hits[source].chunk.text
             given = [q for q in sentence.quotes if q and q in passage]
-            quote, score = (given[0], 1.0) if given and given[0] == sentence.text else best_quote(sentence.text, passage, idf)
+            quote, score = (
+                (given[0], 1.0) if given and given[0] == sentence.text else best_quote(sentence.text, passage, idf)
+            )
             if score >= MIN_SUPPORT:
                 sources.append(source)
                 quotes.append(quote)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from bot import Bot, Settings, build_bot
@@ -25,7 +26,7 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def chroma() -> Iterator[chromadb.ClientAPI]:
+def chroma() -> Iterator[ClientAPI]:
     """An in-memory Chroma, emptied after the test."""
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
     yield client
@@ -39,7 +40,7 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def fake_bot(settings: Settings, chroma: chromadb.ClientAPI) -> Bot:
+def fake_bot(settings: Settings, chroma: ClientAPI) -> Bot:
     """An extractive bot over the seed corpus, indexed, with fake embeddings (lexical retrieval carries it)."""
     bot = build_bot(settings, chroma_client=chroma)
     bot.index_corpus()

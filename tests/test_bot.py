@@ -8,8 +8,20 @@ from bot import Bot, InputError, UnknownStoryError
 
 def test_public_api_is_small_and_explicit() -> None:
     assert set(package.__all__) == {
-        "Answer", "Bot", "BotError", "Chunk", "Citation", "ConfigError", "CorpusError", "Hit",
-        "IndexNotReadyError", "InputError", "ModelError", "Settings", "UnknownStoryError", "build_bot",
+        "Answer",
+        "Bot",
+        "BotError",
+        "Chunk",
+        "Citation",
+        "ConfigError",
+        "CorpusError",
+        "Hit",
+        "IndexNotReadyError",
+        "InputError",
+        "ModelError",
+        "Settings",
+        "UnknownStoryError",
+        "build_bot",
     }
     assert all(hasattr(package, name) for name in package.__all__)
 
@@ -31,7 +43,9 @@ def test_bad_questions_get_a_clear_message(fake_bot: Bot, question: object, mess
 
 
 def test_unknown_story_is_named(fake_bot: Bot) -> None:
-    with pytest.raises(UnknownStoryError, match="unknown story id 'sport'; known stories include: belarus-prisoners-released"):
+    with pytest.raises(
+        UnknownStoryError, match="unknown story id 'sport'; known stories include: belarus-prisoners-released"
+    ):
         fake_bot.ask("Who is Lukashenko?", story="sport")
 
 

@@ -26,9 +26,15 @@ def test_chunk_ids_are_content_hashes() -> None:
 
 
 def test_story_chunks_know_their_story() -> None:
-    story = Story("s1", "Title", (Section("What's happened", "It happened.", 5),), "s1.md", "2025-01-02", "https://x.test")
+    story = Story(
+        "s1", "Title", (Section("What's happened", "It happened.", 5),), "s1.md", "2025-01-02", "https://x.test"
+    )
     (chunk,) = chunk_story(story)
     assert (chunk.doc_id, chunk.section, chunk.title, chunk.published, chunk.url) == (
-        "s1", "What's happened", "Title", "2025-01-02", "https://x.test",
+        "s1",
+        "What's happened",
+        "Title",
+        "2025-01-02",
+        "https://x.test",
     )
     assert chunk.embedding_text().startswith("Title. What's happened.")

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 
-def run(tmp_path: Path, *args: str, corpus: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, corpus: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "STORYBOT_INDEX_DIR": str(tmp_path / "index"),
@@ -36,7 +38,9 @@ def test_index_ask_and_json(tmp_path: Path, indexed: Path) -> None:
     assert "index is up to date: 9 chunks" in again.stdout
     text = run(tmp_path, "ask", "How many political prisoners did Belarus release?", corpus=indexed)
     assert text.returncode == 0
-    assert "[1]" in text.stdout and "Sources:" in text.stdout and "Belarus releases 123 political prisoners" in text.stdout
+    assert (
+        "[1]" in text.stdout and "Sources:" in text.stdout and "Belarus releases 123 political prisoners" in text.stdout
+    )
     data = json.loads(run(tmp_path, "ask", "Who is Kolesnikova?", "--json", corpus=indexed).stdout)
     assert set(data) == {"text", "citations", "refused"}
     assert data["citations"][0]["entity"] == "Maria Kalesnikava"
@@ -44,8 +48,20 @@ def test_index_ask_and_json(tmp_path: Path, indexed: Path) -> None:
 
 def test_history_file_and_story_filter(tmp_path: Path, indexed: Path) -> None:
     history = tmp_path / "history.json"
-    history.write_text(json.dumps([{"role": "user", "content": "Who is Ales Bialiatski?"}, {"role": "assistant", "content": "..."}]))
-    out = run(tmp_path, "ask", "When was he born?", "--history", str(history), "--story", "belarus-prisoners-released", "--json", corpus=indexed)
+    history.write_text(
+        json.dumps([{"role": "user", "content": "Who is Ales Bialiatski?"}, {"role": "assistant", "content": "..."}])
+    )
+    out = run(
+        tmp_path,
+        "ask",
+        "When was he born?",
+        "--history",
+        str(history),
+        "--story",
+        "belarus-prisoners-released",
+        "--json",
+        corpus=indexed,
+    )
     data = json.loads(out.stdout)
     assert "1962" in data["text"] and data["citations"][0]["entity"] == "Ales Bialiatski"
 
@@ -61,7 +77,9 @@ def test_history_file_and_story_filter(tmp_path: Path, indexed: Path) -> None:
         (("ask", "Who?", "--history", "/nonexistent.json"), "cannot read history file"),
     ],
 )
-def test_bad_input_exits_non_zero_without_traceback(tmp_path: Path, indexed: Path, args: tuple[str, ...], message: str) -> None:
+def test_bad_input_exits_non_zero_without_traceback(
+    tmp_path: Path, indexed: Path, args: tuple[str, ...], message: str
+) -> None:
     result = run(tmp_path, *args, corpus=indexed)
     assert result.returncode == 2
     assert message in result.stderr

@@ -21,7 +21,10 @@ def test_from_env_reads_variables_and_flags_override() -> None:
         ({"STORYBOT_TOP_K": "0"}, "top_k must be between 1 and 50"),
         ({"STORYBOT_ANSWERER": "magic"}, "answerer must be one of"),
         ({"STORYBOT_ANSWERER": "openai"}, "needs STORYBOT_LLM_BASE_URL"),
-        ({"STORYBOT_ANSWERER": "openai", "STORYBOT_LLM_BASE_URL": "localhost", "STORYBOT_LLM_MODEL": "m"}, "http(s) URL"),
+        (
+            {"STORYBOT_ANSWERER": "openai", "STORYBOT_LLM_BASE_URL": "localhost", "STORYBOT_LLM_MODEL": "m"},
+            "http(s) URL",
+        ),
         ({"STORYBOT_ANSWERER": "llamacpp"}, "needs STORYBOT_GGUF_PATH"),
     ],
 )

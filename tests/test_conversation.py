@@ -20,7 +20,11 @@ def _turns(*questions: str) -> list[dict[str, str]]:
         (("Who is Kolesnikova?",), "Who freed her?", "Who freed Maria Kalesnikava?"),
         (("Why was Kolesnikova released?",), "What about Bialiatski?", "Why was Bialiatski released?"),
         (("Who is Ales Bialiatski?", "When was he born?"), "Where does he work?", "Where does Ales Bialiatski work?"),
-        (("Why did Belarus release prisoners?",), "Who negotiated it?", "Who negotiated it? (belarus release prisoners)"),
+        (
+            ("Why did Belarus release prisoners?",),
+            "Who negotiated it?",
+            "Who negotiated it? (belarus release prisoners)",
+        ),
         (("Who is Ales Bialiatski?",), "Who is Lukashenko?", "Who is Lukashenko?"),
     ],
 )

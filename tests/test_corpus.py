@@ -13,9 +13,12 @@ def test_seed_story_and_bios_load(corpus_dir: Path) -> None:
     (story,) = corpus.stories
     assert story.id == "belarus-prisoners-released"
     assert [s.heading for s in story.sections] == [
-        "What's happened", "What's behind the headline?", "What the papers say", "How we got here",
+        "What's happened",
+        "What's behind the headline?",
+        "What the papers say",
+        "How we got here",
     ]
-    assert [q.question for q in story.questions][0] == "Why Did Belarus Release Opposition Leaders Now?"
+    assert next(q.question for q in story.questions) == "Why Did Belarus Release Opposition Leaders Now?"
     kalesnikava = next(b for b in corpus.bios if b.id == "maria-kalesnikava")
     assert "Maria Kolesnikova" in kalesnikava.aliases
     assert all(story.id in b.stories for b in corpus.bios)
@@ -84,7 +87,9 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 
 def test_bios_link_to_stories_that_mention_them(tmp_path: Path) -> None:
     _write(tmp_path, "s.md", "---\nid: s\ntitle: T\n---\n## A\n\nKolesnikova spoke.\n")
-    _write(tmp_path, "b.md", "---\nname: Maria Kalesnikava\naliases: [Maria Kolesnikova, Kolesnikova]\n---\nA musician.\n")
+    _write(
+        tmp_path, "b.md", "---\nname: Maria Kalesnikava\naliases: [Maria Kolesnikova, Kolesnikova]\n---\nA musician.\n"
+    )
     (bio,) = load_corpus([tmp_path]).bios
     assert bio.id == "b"
     assert bio.stories == ("s",)

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-import chromadb
 import pytest
+from chromadb.api import ClientAPI
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot import CorpusError, IndexNotReadyError, Settings, build_bot
@@ -21,7 +21,7 @@ def _edit(corpus_dir: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-def test_build_then_rebuild_unchanged_does_nothing(settings: Settings, chroma: chromadb.ClientAPI) -> None:
+def test_build_then_rebuild_unchanged_does_nothing(settings: Settings, chroma: ClientAPI) -> None:
     bot = build_bot(settings, chroma_client=chroma)
     first = bot.index_corpus()
     assert (first.chunks, first.embedded, first.removed, first.unchanged) == (9, 9, 0, False)
@@ -30,7 +30,7 @@ def test_build_then_rebuild_unchanged_does_nothing(settings: Settings, chroma: c
     assert again.snapshot == first.snapshot
 
 
-def test_editing_one_section_reembeds_only_that_chunk(settings: Settings, chroma: chromadb.ClientAPI, corpus_dir: Path) -> None:
+def test_editing_one_section_reembeds_only_that_chunk(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> None:
     bot = build_bot(settings, chroma_client=chroma)
     bot.index_corpus()
     _edit(corpus_dir, "amid ongoing political repression.", "amid ongoing political repression. A new line.")
@@ -41,7 +41,7 @@ def test_editing_one_section_reembeds_only_that_chunk(settings: Settings, chroma
     assert len(bot.index.store.get(include=[])["ids"]) == 9
 
 
-def test_removed_files_disappear(settings: Settings, chroma: chromadb.ClientAPI, corpus_dir: Path) -> None:
+def test_removed_files_disappear(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> None:
     bot = build_bot(settings, chroma_client=chroma)
     bot.index_corpus()
     (corpus_dir / "people" / "viktar-babaryka.md").unlink()
@@ -51,7 +51,7 @@ def test_removed_files_disappear(settings: Settings, chroma: chromadb.ClientAPI,
     assert all(b.id != "viktar-babaryka" for b in bot.catalog().bios)
 
 
-def test_broken_file_keeps_previous_index_serving(settings: Settings, chroma: chromadb.ClientAPI, corpus_dir: Path) -> None:
+def test_broken_file_keeps_previous_index_serving(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> None:
     bot = build_bot(settings, chroma_client=chroma)
     before = bot.index_corpus()
     (corpus_dir / "stories" / "broken.md").write_text("---\nid: b\ntitle: [oops\n---\n", encoding="utf-8")
@@ -61,7 +61,9 @@ def test_broken_file_keeps_previous_index_serving(settings: Settings, chroma: ch
     assert not bot.ask("Who is Ales Bialiatski?").refused
 
 
-def test_crash_while_embedding_leaves_previous_snapshot(settings: Settings, chroma: chromadb.ClientAPI, corpus_dir: Path) -> None:
+def test_crash_while_embedding_leaves_previous_snapshot(
+    settings: Settings, chroma: ClientAPI, corpus_dir: Path
+) -> None:
     build_bot(settings, chroma_client=chroma).index_corpus()
     reader = build_bot(settings, chroma_client=chroma)
     name = reader.index.snapshot().name
@@ -73,7 +75,7 @@ def test_crash_while_embedding_leaves_previous_snapshot(settings: Settings, chro
     assert (settings.index_dir / "CURRENT").read_text().strip() == name
 
 
-def test_reader_picks_up_a_new_snapshot(settings: Settings, chroma: chromadb.ClientAPI, corpus_dir: Path) -> None:
+def test_reader_picks_up_a_new_snapshot(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> None:
     writer = build_bot(settings, chroma_client=chroma)
     writer.index_corpus()
     reader = build_bot(settings, chroma_client=chroma)
@@ -84,6 +86,6 @@ def test_reader_picks_up_a_new_snapshot(settings: Settings, chroma: chromadb.Cli
     assert "How it began" in {c.section for c in reader.index.snapshot().chunks}
 
 
-def test_asking_before_indexing_says_what_to_do(settings: Settings, chroma: chromadb.ClientAPI) -> None:
+def test_asking_before_indexing_says_what_to_do(settings: Settings, chroma: ClientAPI) -> None:
     with pytest.raises(IndexNotReadyError, match="run 'storybot index' first"):
         build_bot(settings, chroma_client=chroma).ask("Who is Ales Bialiatski?")

@@ -3,7 +3,7 @@ import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import chromadb
 import pytest
@@ -38,12 +38,17 @@ def test_llm_answer_is_verified_and_quoted(settings: Settings, chroma: chromadb.
         "Many observers were surprised."
     )
     bot = _llm_bot(settings, chroma, "placeholder")
-    hits = bot.retriever.search(__import__("bot.retrieve").retrieve.make_query("Why did Belarus release prisoners?", bot.catalog()))
+    hits = bot.retriever.search(
+        __import__("bot.retrieve").retrieve.make_query("Why did Belarus release prisoners?", bot.catalog())
+    )
     n = 1 + next(i for i, h in enumerate(hits) if h.chunk.section == "What's happened")
     bot = _llm_bot(settings, chroma, reply.format(n=n))
     answer = bot.ask("Why did Belarus release prisoners?")
     assert not answer.refused
-    assert answer.text == "Belarus has released 123 political prisoners following negotiations with the US over sanctions [1]."
+    assert (
+        answer.text
+        == "Belarus has released 123 political prisoners following negotiations with the US over sanctions [1]."
+    )
     (citation,) = answer.citations
     assert citation.section == "What's happened"
     assert citation.quote.startswith("Belarus has released 123 political prisoners")
@@ -60,7 +65,10 @@ def test_llm_with_nothing_supported_falls_back_to_extractive(settings: Settings,
 
 def test_llm_condenses_follow_ups(settings: Settings, chroma: chromadb.ClientAPI) -> None:
     bot = _llm_bot(settings, chroma, "When was Ales Bialiatski born?", "He was born in 1962 [1].")
-    history = [{"role": "user", "content": "Who is Ales Bialiatski?"}, {"role": "assistant", "content": "A rights defender."}]
+    history = [
+        {"role": "user", "content": "Who is Ales Bialiatski?"},
+        {"role": "assistant", "content": "A rights defender."},
+    ]
     answer = bot.ask("When was he born?", history=history)
     assert bot.last_trace is not None and bot.last_trace.standalone == "When was Ales Bialiatski born?"
     assert "1962" in answer.text and answer.citations[0].entity == "Ales Bialiatski"
@@ -69,16 +77,25 @@ def test_llm_condenses_follow_ups(settings: Settings, chroma: chromadb.ClientAPI
 class _OpenAIStub(BaseHTTPRequestHandler):
     """An OpenAI-compatible server that cites whichever passage number holds Bialiatski's bio."""
 
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
     reply = ""
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         number = re.search(r"\[(\d+)\] Ales Bialiatski\n", body["messages"][-1]["content"])
         payload = {
-            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": type(self).reply.format(n=number[1] if number else 9)}}],
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": type(self).reply.format(n=number[1] if number else 9)},
+                }
+            ],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
         data = json.dumps(payload).encode()
@@ -101,10 +118,14 @@ def openai_stub() -> Iterator[str]:
     server.shutdown()
 
 
-def test_openai_compatible_endpoint_end_to_end(settings: Settings, chroma: chromadb.ClientAPI, openai_stub: str) -> None:
+def test_openai_compatible_endpoint_end_to_end(
+    settings: Settings, chroma: chromadb.ClientAPI, openai_stub: str
+) -> None:
     _OpenAIStub.requests.clear()
     _OpenAIStub.reply = "Ales Bialiatski was born on 25 September 1962 [{n}]."
-    configured = settings.with_changes(answerer="openai", llm_base_url=openai_stub, llm_model="qwen-test", llm_api_key="k1")
+    configured = settings.with_changes(
+        answerer="openai", llm_base_url=openai_stub, llm_model="qwen-test", llm_api_key="k1"
+    )
     bot = build_bot(configured, chroma_client=chroma)
     bot.index_corpus()
     answer = bot.ask("When was Ales Bialiatski born?")
