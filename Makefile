@@ -41,8 +41,8 @@ test-integration: $(STAMP)
 	$(BIN)/pytest -m integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests app.py
-	$(BIN)/ruff format --check bot tests app.py
+	$(BIN)/ruff check bot tests app.py bench
+	$(BIN)/ruff format --check bot tests app.py bench
 	$(BIN)/mypy
 
 clean:

@@ -64,7 +64,7 @@ def test_llm_with_nothing_supported_falls_back_to_extractive(settings: Settings,
 
 
 def test_llm_condenses_follow_ups(settings: Settings, chroma: chromadb.ClientAPI) -> None:
-    bot = _llm_bot(settings, chroma, "When was Ales Bialiatski born?", "He was born in 1962 [1].")
+    bot = _llm_bot(settings, chroma, "When was Ales Bialiatski born [1]?", "He was born in 1962 [1].")
     history = [
         {"role": "user", "content": "Who is Ales Bialiatski?"},
         {"role": "assistant", "content": "A rights defender."},
