@@ -27,9 +27,14 @@ _MONTH = "January|February|March|April|May|June|July|August|September|October|No
 _YEAR_OR_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b\d{{1,2}} ({_MONTH})\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DEFINITION = re.compile(r"\b(is|was|are|were) (a|an|the)\b")
+# Words that state a reason outright, and words that only suggest one.
 _CAUSE = re.compile(
-    r"\b(because|due to|following|after|amid|aims?|aimed|seeking|in order to|so that|as part of|"
-    r"aligns?|linked|linking|reasons?|result|efforts?|relief|pressure|negotiat\w*|strategic|timing)\b",
+    r"\b(because|due to|owing to|in order to|so that|aimed at|aims? to|reasons?|timing|aligns? with)\b",
+    re.IGNORECASE,
+)
+_CAUSE_HINT = re.compile(
+    r"\b(following|after|amid|seeking|as part of|linked|linking|result|efforts?|relief|pressure|negotiat\w*|"
+    r"strategic|in exchange)\b",
     re.IGNORECASE,
 )
 
@@ -94,7 +99,7 @@ def _type_bonus(kind: str, sentence: str, wanted: list[str]) -> float:
     if kind == "who":
         return 1.0 if _DEFINITION.search(sentence) else 0.0
     if kind == "why":
-        return min(1.0, 0.5 * len(_CAUSE.findall(sentence)))
+        return min(1.0, 0.7 * len(_CAUSE.findall(sentence)) + 0.25 * len(_CAUSE_HINT.findall(sentence)))
     return 0.0
 
 
@@ -131,13 +136,20 @@ class ExtractiveAnswerer:
             # Terms the chunk's title or person already answer ("Tsikhanouskaya" in her bio) say
             # nothing about which of its sentences answers; score sentences on the rest.
             specific = [t for t in wanted if not covers(t, context)] or wanted
+            chunk_cov = coverage(wanted, set(terms(hit.chunk.text)) | context, idf)
             for position, (start, end) in enumerate(sentence_spans(hit.chunk.text)):
                 text = hit.chunk.text[start:end]
                 own = frozenset(terms(text))
                 cov = coverage(wanted, own | context, idf)
                 own_cov = coverage(specific, own, idf)
                 lead = 0.1 if position == 0 else 0.0
-                score = 0.45 * own_cov + 0.2 * cov + 0.2 * prior + 0.15 * _type_bonus(kind, text, wanted) + lead
+                bonus = _type_bonus(kind, text, wanted)
+                if kind == "why":
+                    # A reason rarely repeats the event asked about: judge the passage on the event
+                    # (chunk coverage) and the sentence on whether it gives a reason.
+                    score = 0.2 * own_cov + 0.25 * chunk_cov + 0.2 * prior + 0.35 * bonus + lead
+                else:
+                    score = 0.45 * own_cov + 0.2 * cov + 0.2 * prior + 0.15 * bonus + lead
                 out.append(Candidate(rank, text, score, cov, own))
         out.sort(key=lambda c: -c.score)
         return self._rerank(query, out) if self.embeddings is not None else out
