@@ -21,8 +21,12 @@ from bot.errors import InputError
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
 from bot.retrieve import Retriever, make_query
-from bot.types import Answer, Bio, Citation, DraftSentence, Hit
+from bot.types import Answer, Bio, Chunk, Citation, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, unknown_idf, verify
+
+# How a refusal lists questions the sources do cover; the web UI turns them back into buttons.
+SUGGESTIONS_PREFIX = " You could ask: "
+SUGGESTIONS_SEPARATOR = " / "
 
 
 class Condenser(Protocol):
@@ -88,6 +92,12 @@ class Bot:
         corpus = load_corpus(paths or [self.settings.corpus_dir])
         return self.index.build(corpus, progress)
 
+    def passage(self, chunk_id: str) -> Chunk | None:
+        """The indexed chunk with this id, for showing a citation in context."""
+        snapshot = self.index.snapshot()
+        position = snapshot.by_id.get(chunk_id)
+        return None if position is None else snapshot.chunks[position]
+
     def catalog(self) -> Catalog:
         """Stories and bios of the live index."""
         return self.index.snapshot().catalog
@@ -106,7 +116,7 @@ class Bot:
             text += " I couldn't find a passage that answers this question."
         suggestions = self.suggested_questions(story)[:2]
         if suggestions:
-            text += " You could ask: " + " / ".join(suggestions)
+            text += SUGGESTIONS_PREFIX + SUGGESTIONS_SEPARATOR.join(suggestions)
         return Answer(text=text, citations=(), refused=True)
 
     def suggested_questions(self, story: str | None = None) -> list[str]:

@@ -28,6 +28,9 @@ ENV_NAMES = {
     "gguf_sha256": "STORYBOT_GGUF_SHA256",
     "top_k": "STORYBOT_TOP_K",
     "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
+    "feedback_path": "STORYBOT_FEEDBACK_PATH",
+    "host": "STORYBOT_HOST",
+    "port": "STORYBOT_PORT",
 }
 
 
@@ -46,9 +49,12 @@ class Settings:
     gguf_sha256: str = QWEN_GGUF_SHA256
     top_k: int = 5
     max_question_chars: int = 1000
+    feedback_path: Path = Path(".storybot/feedback.sqlite3")
+    host: str = "127.0.0.1"
+    port: int = 7860
 
     def __post_init__(self) -> None:
-        for name in ("corpus_dir", "index_dir", "gguf_path"):
+        for name in ("corpus_dir", "index_dir", "gguf_path", "feedback_path"):
             value = getattr(self, name)
             if isinstance(value, str):
                 object.__setattr__(self, name, Path(value))  # accept str paths from Python callers
@@ -95,6 +101,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
     if not 20 <= s.max_question_chars <= 20_000:
         raise ConfigError(f"max_question_chars must be between 20 and 20000; got {s.max_question_chars}")
+    if not 1 <= s.port <= 65535:
+        raise ConfigError(f"port must be between 1 and 65535; got {s.port}")
+    if not s.host.strip():
+        raise ConfigError("host must not be empty")
     if not s.embedding_model.strip():
         raise ConfigError("embedding_model must not be empty")
     if s.answerer == "openai":

@@ -20,6 +20,14 @@ MIN_COVERAGE = 0.5
 MIN_SUPPORT = 0.6
 
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\d,.]*)\b")
+_ACRONYM_OR_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9.&-]+|\d[\d,.]*")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _title_case(text: str) -> bool:
+    """True for headline-style text, where most longer words are capitalised."""
+    longer = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(longer) >= 3 and sum(w[0].isupper() for w in longer) / len(longer) > 0.6
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ def unknown_names(question: str, catalog: Catalog) -> list[str]:
     """Names and numbers in the question that occur nowhere in the corpus (e.g. "EU", "2022")."""
     missing = []
     for match in _NAME_OR_NUMBER.finditer(question):
+        if _title_case(question) and not _ACRONYM_OR_NUMBER.fullmatch(match.group().strip(".,")):
+            continue  # In "Why Did Belarus Release Leaders Now?" capitals mark no names.
         word = fold(match.group()).strip("'’-.,")
         if not word or word in STOPWORDS or word in QUESTION_WORDS:
             continue

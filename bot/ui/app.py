@@ -1,0 +1,166 @@
+"""The reader's chat page: Gradio Blocks built from a `Bot`. No retrieval or answering logic here."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from bot.bot import Bot
+from bot.config import Settings
+from bot.errors import BotError
+from bot.feedback import FeedbackStore
+from bot.ui import render
+from bot.ui.render import Turn
+
+log = logging.getLogger(__name__)
+ALL_STORIES = ""
+MAX_SUGGESTIONS = 6
+# Gap between streamed sentences: long enough for the browser to paint each, short enough not to notice.
+SENTENCE_DELAY = 0.04
+GENERIC_ERROR = "Something went wrong on our side; please try again."
+ASSETS = Path(__file__).resolve().parent
+
+Update = tuple[str, list[Turn], str]
+
+
+def history_of(turns: list[Turn]) -> list[dict[str, str]]:
+    """The OpenAI-style messages of the answered turns."""
+    messages: list[dict[str, str]] = []
+    for turn in turns:
+        if turn.answer is not None and turn.error is None:
+            messages += [
+                {"role": "user", "content": turn.question},
+                {"role": "assistant", "content": turn.answer["text"]},
+            ]
+    return messages
+
+
+def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterator[Update]:
+    """Answer in the conversation, yielding the page as it fills: pending, each sentence, then the sources."""
+    turns = [*turns, Turn(question=question, pending=True)]
+    yield render.conversation(turns), turns, ""
+    try:
+        answer = bot.ask(question, history=history_of(turns[:-1]), story=story or None)
+    except BotError as exc:
+        turns = [*turns[:-1], replace(turns[-1], error=str(exc), pending=False)]
+        yield render.conversation(turns), turns, question  # keep the text so the reader can fix it
+        return
+    except Exception:
+        log.exception("unexpected error answering %r", question)
+        turns = [*turns[:-1], replace(turns[-1], error=GENERIC_ERROR, pending=False)]
+        yield render.conversation(turns), turns, question
+        return
+    data = answer.to_dict()
+    if not answer.refused:
+        sentences = render.answer_sentences(answer.text)
+        for shown in range(1, len(sentences)):
+            # A new list each time: Gradio may still hold the previous one.
+            turns = [*turns[:-1], replace(turns[-1], answer={**data, "text": " ".join(sentences[:shown])})]
+            yield render.conversation(turns), turns, ""
+            time.sleep(SENTENCE_DELAY)
+    passages = {c.chunk_id: _passage(bot, c.chunk_id) for c in answer.citations}
+    turns = [*turns[:-1], replace(turns[-1], answer=data, passages=passages, pending=False)]
+    yield render.conversation(turns), turns, ""
+
+
+def _passage(bot: Bot, chunk_id: str) -> dict[str, Any]:
+    chunk = bot.passage(chunk_id)
+    return {"text": chunk.text} if chunk is not None else {}
+
+
+def choose_story(bot: Bot, story: str) -> list[Any]:
+    """The header and suggested-question buttons for a story id ("" for all stories)."""
+    stories = {s.id: s for s in bot.stories()}
+    info = stories.get(story)
+    questions = bot.suggested_questions(story or None)[:MAX_SUGGESTIONS]
+    buttons = [gr.update(value=q, visible=True) for q in questions]
+    buttons += [gr.update(value="", visible=False)] * (MAX_SUGGESTIONS - len(buttons))
+    return [render.story_header(info, len(stories)), *buttons]
+
+
+def rate(store: FeedbackStore, turns: list[Turn], rating: int, comment: str, story: str) -> tuple[str, str]:
+    """Store a thumbs up/down on the latest answer; returns a status line and clears the comment."""
+    answered = [t for t in turns if t.answer is not None and not t.pending]
+    if not answered:
+        return "Ask a question first, then rate the answer.", comment
+    try:
+        store.add(rating, answered[-1].question, answered[-1].answer or {}, comment, story or None)
+    except BotError as exc:
+        return f"Sorry: {exc}", comment
+    return ("Thanks — saved. Editors review every rating." if rating > 0 else "Thanks — an editor will look at it."), ""
+
+
+def new_conversation() -> Update:
+    """An empty conversation."""
+    return render.conversation([]), [], ""
+
+
+def create_app(bot: Bot, feedback: FeedbackStore) -> gr.Blocks:
+    """The reader's page for `bot`; ratings go to `feedback`."""
+    stories = bot.stories()
+    choices = [(s.title, s.id) for s in stories] + ([("All stories", ALL_STORIES)] if len(stories) > 1 else [])
+    first = stories[0].id if stories else ALL_STORIES
+    with gr.Blocks(title="Storybot", analytics_enabled=False) as app:
+        turns = gr.State([])
+        with gr.Column(elem_id="sb-page"):
+            story = gr.Dropdown(
+                choices=choices, value=first, label="Story", visible=len(choices) > 1, elem_id="sb-story-pick"
+            )
+            header = gr.HTML(elem_id="sb-header")
+            with gr.Row(elem_id="sb-suggested"):
+                buttons = [
+                    gr.Button(visible=False, size="sm", elem_classes="sb-suggested-q") for _ in range(MAX_SUGGESTIONS)
+                ]
+            log_html = gr.HTML(
+                render.conversation([]), elem_id="sb-conversation", js_on_load=_read_js("conversation.js")
+            )
+            with gr.Row(elem_id="sb-ask-row"):
+                question = gr.Textbox(
+                    placeholder="Ask about the story…", show_label=False, scale=5, elem_id="sb-question", max_lines=4
+                )
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="sb-send")
+            with gr.Row(elem_id="sb-feedback"):
+                up = gr.Button("Helpful", size="sm", elem_id="sb-up")
+                down = gr.Button("Not helpful", size="sm", elem_id="sb-down")
+                comment = gr.Textbox(
+                    placeholder="Optional comment on the last answer", show_label=False, scale=3, elem_id="sb-comment"
+                )
+                reset = gr.Button("New conversation", size="sm", elem_id="sb-new")
+            status = gr.Markdown(elem_id="sb-status")
+        outputs = [log_html, turns, question]
+        story_outputs = [header, *buttons]
+        app.load(lambda s: choose_story(bot, s), story, story_outputs)
+        story.change(lambda s: choose_story(bot, s), story, story_outputs).then(new_conversation, None, outputs)
+        def respond(q: str, t: list[Turn], s: str) -> Iterator[Update]:
+            yield from ask(bot, q, t, s)
+
+        gr.on([send.click, question.submit], respond, [question, turns, story], outputs, show_progress="hidden")
+        for button in buttons:
+            button.click(respond, [button, turns, story], outputs, show_progress="hidden")
+        up.click(lambda t, c, s: rate(feedback, t, 1, c, s), [turns, comment, story], [status, comment])
+        down.click(lambda t, c, s: rate(feedback, t, -1, c, s), [turns, comment, story], [status, comment])
+        reset.click(new_conversation, None, outputs).then(lambda: "", None, status)
+    return app  # type: ignore[no-any-return]
+
+
+def _read_js(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def launch(bot: Bot, settings: Settings) -> None:
+    """Serve the page on the configured host and port, with no request leaving the machine."""
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app = create_app(bot, FeedbackStore(settings.feedback_path))
+    app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        theme=theme,
+        css=_read_js("style.css"),
+        footer_links=[],
+    )

@@ -1,0 +1,22 @@
+// Citations and suggestions inside the conversation HTML. One delegated listener survives re-renders.
+element.addEventListener("click", (event) => {
+  const cite = event.target.closest("a.sb-cite");
+  if (cite) {
+    event.preventDefault();
+    const panel = element.querySelector("#" + CSS.escape(cite.dataset.target));
+    if (!panel) return;
+    element.querySelectorAll("details.sb-source.sb-active").forEach((d) => d.classList.remove("sb-active"));
+    panel.open = true;
+    panel.classList.add("sb-active");
+    panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    panel.querySelector("summary").focus();
+    return;
+  }
+  const suggestion = event.target.closest("button.sb-suggest");
+  if (suggestion) {
+    const box = document.querySelector("#sb-question textarea");
+    box.value = suggestion.dataset.q;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    setTimeout(() => document.querySelector("#sb-send").click(), 50);
+  }
+});

@@ -1,0 +1,119 @@
+"""The reader's page in real headless Chromium: questions, citations, refusals, hostile text, feedback."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+TIMEOUT = 30_000
+
+
+def ask(page: Any, question: str) -> Any:
+    """Type a question, send it, and return the finished turn (sources rendered, or a refusal/error)."""
+    before = page.locator("section.sb-turn").count()
+    page.fill("#sb-question textarea", question)
+    page.click("#sb-send")
+    return finished_turn(page, before)
+
+
+def finished_turn(page: Any, before: int) -> Any:
+    turn = page.locator("section.sb-turn").nth(before)
+    turn.locator(".sb-sources .sb-source, .sb-refusal, .sb-error").first.wait_for(timeout=TIMEOUT)
+    return turn
+
+
+def test_suggested_question_then_citation_shows_the_quoted_passage(page: Any, shot: Any, server: Any) -> None:
+    assert page.locator("#sb-header h2").inner_text() == "Belarus releases 123 political prisoners"
+    shot(page, "1-start")
+    page.get_by_role("button", name="Why Did Belarus Release Opposition Leaders Now?").click()
+    turn = finished_turn(page, 0)
+    answer_text = turn.locator(".sb-text").inner_text()
+    assert "[1]" in answer_text
+    turn.locator("a.sb-cite").first.click()
+    panel = turn.locator("details#src-0-1")
+    assert panel.get_attribute("open") is not None
+    quote = panel.locator("mark").inner_text()
+    assert quote.rstrip(".") in answer_text  # the highlighted span is the cited quote
+    corpus_text = (server.corpus / "stories" / "belarus-prisoners-released.md").read_text(encoding="utf-8")
+    corpus_text += "".join(p.read_text(encoding="utf-8") for p in (server.corpus / "people").glob("*.md"))
+    assert quote in corpus_text
+    shot(page, "2-answer-with-citation-open")
+
+
+def test_follow_up_uses_the_conversation_and_new_conversation_clears(page: Any, shot: Any) -> None:
+    ask(page, "Who is Ales Bialiatski?")
+    turn = ask(page, "When was he born?")
+    assert "1962" in turn.locator(".sb-text").inner_text()
+    assert "Ales Bialiatski" in turn.locator(".sb-source summary").first.inner_text()
+    shot(page, "3-follow-up")
+    page.click("#sb-new")
+    page.locator(".sb-empty").wait_for(timeout=TIMEOUT)
+    assert page.locator("section.sb-turn").count() == 0
+
+
+def test_unanswerable_question_is_refused_visibly(page: Any, shot: Any) -> None:
+    turn = ask(page, "Who won the 2022 World Cup?")
+    refusal = turn.locator(".sb-refusal")
+    assert "The sources here don't say" in refusal.inner_text()
+    assert refusal.locator("button.sb-suggest").count() >= 1
+    assert turn.locator("a.sb-cite").count() == 0
+    shot(page, "4-refusal")
+    refusal.locator("button.sb-suggest").first.click()  # a suggestion asks the question it names
+    finished_turn(page, 1)
+
+
+def pick_story(page: Any, title_part: str) -> None:
+    page.click("#sb-story-pick input")
+    page.get_by_role("option").filter(has_text=title_part).first.click()
+    page.locator("#sb-header h2").filter(has_text=title_part).wait_for(timeout=TIMEOUT)
+
+
+def test_hostile_corpus_text_is_shown_as_text_and_never_runs(page: Any, shot: Any) -> None:
+    pick_story(page, "Zeppelin")
+    assert "<img" in page.locator("#sb-header h2").inner_text()  # the title's markup shows as text
+    turn = ask(page, "Did demand for zeppelin tours double?")
+    turn.locator("a.sb-cite").first.click()
+    shown = turn.inner_text()
+    assert "<script>" in shown or "<img" in shown
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("section.sb-turn img, section.sb-turn script").count() == 0
+    shot(page, "5-hostile")
+
+
+def test_errors_are_shown_in_the_chat(page: Any) -> None:
+    turn = ask(page, "x" * 1200)
+    assert "the limit is 1000" in turn.locator(".sb-error").inner_text()
+
+
+def test_feedback_is_stored_with_the_answer(page: Any, server: Any) -> None:
+    ask(page, "How many political prisoners did Belarus release?")
+    page.fill("#sb-comment textarea", "clear and sourced")
+    page.click("#sb-up")
+    page.get_by_text("Thanks — saved").wait_for(timeout=TIMEOUT)
+    with sqlite3.connect(server.feedback) as db:
+        rows = db.execute("SELECT rating, comment, question, answer, citations FROM feedback").fetchall()
+    assert rows[-1][:3] == (1, "clear and sourced", "How many political prisoners did Belarus release?")
+    assert "123" in rows[-1][3] and "chunk_id" in rows[-1][4]
+
+
+def test_keyboard_and_phone_width(browser: Any, server: Any, shot: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server.url)
+    page.wait_for_selector("#sb-header h2")
+    page.focus("#sb-question textarea")
+    page.keyboard.type("Who is Kolesnikova?")
+    page.keyboard.press("Enter")
+    turn = finished_turn(page, 0)
+    turn.locator("a.sb-cite").first.focus()
+    page.keyboard.press("Enter")
+    assert turn.locator("details#src-0-1").get_attribute("open") is not None
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shot(page, "6-phone")
+    context.close()
+
+
+def test_no_request_leaves_the_machine(page: Any, server: Any) -> None:
+    ask(page, "Who is Lukashenko?")
+    outside = [u for u in server.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
+    assert outside == []

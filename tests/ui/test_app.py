@@ -1,0 +1,86 @@
+"""The UI's handlers with a bot over fake models: no browser, no server."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from bot import Bot, InputError
+from bot.feedback import FeedbackStore
+from bot.ui.app import GENERIC_ERROR, ask, choose_story, create_app, history_of, new_conversation, rate
+from bot.ui.render import Turn
+
+
+def test_ask_streams_pending_then_sentences_then_sources(fake_bot: Bot) -> None:
+    updates = list(ask(fake_bot, "Why did Belarus release opposition leaders now?", [], "belarus-prisoners-released"))
+    first_html, first_turns, box = updates[0]
+    assert "Looking through the sources" in first_html and first_turns[-1].pending and box == ""
+    final_html, turns, _ = updates[-1]
+    assert not turns[-1].pending and turns[-1].answer is not None
+    assert len(updates) >= 3  # sentences arrive one by one before the sources
+    assert "<details" not in updates[-2][0] and "<details" in final_html
+    assert "<mark>" in final_html and 'class="sb-cite"' in final_html
+    assert set(turns[-1].passages) == {c["chunk_id"] for c in turns[-1].answer["citations"]}
+
+
+def test_follow_up_uses_earlier_turns(fake_bot: Bot) -> None:
+    *_, (_, turns, _) = ask(fake_bot, "Who is Ales Bialiatski?", [], None)
+    *_, (_html, turns, _) = ask(fake_bot, "When was he born?", turns, None)
+    assert "1962" in turns[-1].answer["text"]  # type: ignore[index]
+    assert history_of(turns)[0] == {"role": "user", "content": "Who is Ales Bialiatski?"}
+
+
+def test_bot_errors_are_shown_in_the_chat_and_the_question_kept(fake_bot: Bot) -> None:
+    *_, (html, turns, box) = ask(fake_bot, "   ", [], None)
+    assert "the question is empty" in html and turns[-1].error and box == "   "
+    assert history_of(turns) == []
+
+
+class ExplodingBot:
+    def ask(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+
+def test_unexpected_errors_show_a_generic_message_and_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR):
+        *_, (html, _turns, _) = ask(ExplodingBot(), "Who?", [], None)  # type: ignore[arg-type]
+    assert GENERIC_ERROR in html and "database on fire" not in html
+    assert "database on fire" in caplog.text
+
+
+def test_refusal_offers_covered_questions(fake_bot: Bot) -> None:
+    *_, (html, _turns, _) = ask(fake_bot, "Who won the 2022 World Cup?", [], None)
+    assert "sb-refusal" in html and 'class="sb-suggest"' in html
+    assert "You could ask" not in html  # the suggestions became buttons
+
+
+def test_choose_story_updates_header_and_buttons(fake_bot: Bot) -> None:
+    header, *buttons = choose_story(fake_bot, "belarus-prisoners-released")
+    assert "Belarus releases 123 political prisoners" in header
+    visible = [b for b in buttons if b["visible"]]
+    assert next(b["value"] for b in visible) == "Why Did Belarus Release Opposition Leaders Now?"
+    assert "All stories" in choose_story(fake_bot, "")[0]
+
+
+def test_rating_is_stored_with_question_answer_and_citations(fake_bot: Bot, tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    assert rate(store, [], 1, "", "")[0].startswith("Ask a question first")
+    *_, (_, turns, _) = ask(fake_bot, "How many political prisoners did Belarus release?", [], None)
+    status, comment = rate(store, turns, -1, "  missing context ", "belarus-prisoners-released")
+    assert "Thanks" in status and comment == ""
+    (saved,) = store.all()
+    assert (saved.rating, saved.comment, saved.story) == (-1, "missing context", "belarus-prisoners-released")
+    assert saved.answer["citations"] and "123" in saved.answer["text"]
+    assert rate(store, turns, 1, "x" * 3000, "")[0].startswith("Sorry: the comment is 3000")
+    with pytest.raises(InputError):
+        store.add(0, "q", {})
+
+
+def test_new_conversation_and_app_construction(fake_bot: Bot, tmp_path: Path) -> None:
+    html, turns, box = new_conversation()
+    assert turns == [] and box == "" and "Ask a question" in html
+    assert isinstance(create_app(fake_bot, FeedbackStore(tmp_path / "fb.sqlite3")), gr.Blocks)
+    assert history_of([Turn("q", error="bad")]) == []
