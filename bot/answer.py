@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.retrieve import Query
-from bot.text import QUESTION_WORDS, sentence_spans, terms, words
+from bot.retrieve import KeyTerm, Query
+from bot.text import sentence_spans, terms, words
 from bot.types import Draft, DraftSentence, Hit
 
 
@@ -64,11 +65,6 @@ def question_type(question: str) -> str:
     return "other"
 
 
-def key_terms(query: Query) -> list[str]:
-    """The question's content terms, question words removed."""
-    return [t for t in query.terms if t not in QUESTION_WORDS]
-
-
 def covers(term: str, have: set[str] | frozenset[str]) -> bool:
     """True when `have` holds the term, or a word of the same family ("economi" / "econom")."""
     if term in have:
@@ -76,22 +72,29 @@ def covers(term: str, have: set[str] | frozenset[str]) -> bool:
     return len(term) >= 5 and any(len(h) >= 5 and h[:5] == term[:5] and (h in term or term in h) for h in have)
 
 
-def coverage(wanted: list[str], have: set[str] | frozenset[str], idf: dict[str, float]) -> float:
-    """The IDF-weighted share of `wanted` terms that `have` covers."""
-    total = sum(idf.get(t, 1.0) for t in wanted)
-    return sum(idf.get(t, 1.0) for t in wanted if covers(t, have)) / total if total else 0.0
+def weight(key: KeyTerm, idf: dict[str, float]) -> float:
+    """A key term's weight: the IDF of the rarest word the question used for it."""
+    return max(idf.get(t, 1.0) for t in key.typed)
 
 
-def _counts_wanted(sentence: str, wanted: list[str]) -> bool:
+def coverage(wanted: Sequence[KeyTerm], have: set[str] | frozenset[str], idf: dict[str, float]) -> float:
+    """The IDF-weighted share of `wanted` that `have` covers."""
+    total = sum(weight(k, idf) for k in wanted)
+    got = sum(weight(k, idf) for k in wanted if any(covers(a, have) for a in k.accepts))
+    return got / total if total else 0.0
+
+
+def _counts_wanted(sentence: str, wanted: Sequence[KeyTerm]) -> bool:
     """True when a number directly counts a key term ("123 political prisoners")."""
+    accepted = {a for k in wanted for a in k.accepts}
     for match in _NUMBER.finditer(sentence):
         following = terms(" ".join(sentence[match.end() :].split()[:3]))
-        if any(t in wanted for t in following):
+        if any(t in accepted for t in following):
             return True
     return False
 
 
-def _type_bonus(kind: str, sentence: str, wanted: list[str]) -> float:
+def _type_bonus(kind: str, sentence: str, wanted: Sequence[KeyTerm]) -> float:
     if kind == "when":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
     if kind == "how_many":
@@ -127,7 +130,7 @@ class ExtractiveAnswerer:
 
     def candidates(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
         """Every sentence of every hit, best first."""
-        wanted = key_terms(query)
+        wanted = query.key_terms
         kind = question_type(query.text)
         out = []
         for rank, hit in enumerate(hits):
@@ -135,7 +138,7 @@ class ExtractiveAnswerer:
             prior = 1.0 / math.sqrt(rank + 1)
             # Terms the chunk's title or person already answer ("Tsikhanouskaya" in her bio) say
             # nothing about which of its sentences answers; score sentences on the rest.
-            specific = [t for t in wanted if not covers(t, context)] or wanted
+            specific = [k for k in wanted if not any(covers(a, context) for a in k.accepts)] or wanted
             chunk_cov = coverage(wanted, set(terms(hit.chunk.text)) | context, idf)
             for position, (start, end) in enumerate(sentence_spans(hit.chunk.text)):
                 text = hit.chunk.text[start:end]

@@ -80,7 +80,10 @@ class Bot:
         self.last_trace = Trace(standalone, tuple(hits), evidence)
         if not evidence.answerable:
             return self.refusal(evidence, story)
-        sentences = verify(self.answerer.draft(query, hits, idf), hits, idf)
+        draft = self.answerer.draft(query, hits, idf)
+        if draft.declined:  # the answerer read the passages and found no answer: trust that
+            return self.refusal(evidence, story)
+        sentences = verify(draft, hits, idf)
         if not sentences and self.answerer is not self.extractive:
             sentences = verify(self.extractive.draft(query, hits, idf), hits, idf)
         if not sentences:
@@ -108,6 +111,10 @@ class Bot:
 
     def refusal(self, evidence: Evidence, story: str | None = None) -> Answer:
         """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions."""
+        if evidence.unclear_person:
+            return Answer(
+                text=f"Who do you mean by “{evidence.unclear_person}”? Name the person and ask again.", refused=True
+            )
         text = "The sources here don't say."
         if evidence.missing:
             names = ", ".join(f"“{m}”" for m in evidence.missing[:3])
@@ -145,6 +152,11 @@ class _DefaultIdf(dict[str, float]):
         return super().get(key, self.unknown)
 
 
+# Direction overrides can make a question display differently from what it says; emoji joiners and
+# soft hyphens (also "format" characters) are harmless and stay allowed.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """Reject empty, oversized or control-character questions with a message saying which."""
     if not isinstance(question, str):
@@ -154,7 +166,7 @@ def clean_question(question: object, max_chars: int) -> str:
         raise InputError("the question is empty: type a question about the news")
     if len(text) > max_chars:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
-    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\t\n"]
+    bad = [c for c in text if (unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\t\n") or c in _BIDI]
     if bad:
         raise InputError(
             f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them"

@@ -142,8 +142,12 @@ def _read_history(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read history file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"history file {path} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"history file {path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except (ValueError, RecursionError):
+        raise InputError(f"history file {path} holds JSON too large or deep to read") from None
 
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat}

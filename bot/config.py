@@ -101,6 +101,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
     if not 20 <= s.max_question_chars <= 20_000:
         raise ConfigError(f"max_question_chars must be between 20 and 20000; got {s.max_question_chars}")
+    if s.index_dir.exists() and not s.index_dir.is_dir():
+        raise ConfigError(f"the index path {s.index_dir} is a file, not a folder")
     if not 1 <= s.port <= 65535:
         raise ConfigError(f"port must be between 1 and 65535; got {s.port}")
     if not s.host.strip():

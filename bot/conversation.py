@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.errors import InputError
 from bot.retrieve import find_entities
-from bot.text import QUESTION_WORDS, STOPWORDS, words
+from bot.text import QUESTION_WORDS, STOPWORDS, fold, words
 from bot.types import Bio
 
 Message = dict[str, str]
@@ -16,7 +16,8 @@ MAX_HISTORY_MESSAGES = 40
 
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 _ANY_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
-_WHAT_ABOUT = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<rest>.+?)\s*\??\s*$", re.IGNORECASE)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<rest>.+?)\s*\??\s*$", re.IGNORECASE)
+_LEADING_AND = re.compile(r"^\s*and\s+(?=\S)", re.IGNORECASE)
 
 
 def validate_history(history: Sequence[Any] | None) -> list[Message]:
@@ -56,15 +57,17 @@ class RuleCondenser:
     def _one(self, question: str, previous: str | None, bios: tuple[Bio, ...]) -> str:
         if previous is None:
             return question
-        own = find_entities(question, bios)
         before = find_entities(previous, bios)
         topic = before[-1] if before else None
         about = _WHAT_ABOUT.match(question)
-        if about and len(content_words(about["rest"])) <= 4:
+        short = about is not None and not _ANY_PRONOUN.search(about["rest"]) and len(content_words(about["rest"])) <= 4
+        if about and short and topic and find_entities(about["rest"], bios):
             return _swap_subject(previous, about["rest"], topic)
-        if topic and not own and _PERSON_PRONOUN.search(question):
+        question = _LEADING_AND.sub("", question)
+        question = question[:1].upper() + question[1:]
+        if topic and not find_entities(question, bios) and _PERSON_PRONOUN.search(question):
             return _replace_pronouns(question, topic.name)
-        if own or (not _ANY_PRONOUN.search(question) and len(content_words(question)) >= 3):
+        if find_entities(question, bios) or (not _ANY_PRONOUN.search(question) and len(content_words(question)) >= 3):
             return question
         context = " ".join(dict.fromkeys(content_words(previous)))
         return f"{question.rstrip()} ({context})" if context else question
@@ -73,8 +76,11 @@ class RuleCondenser:
 def _replace_pronouns(question: str, name: str) -> str:
     def swap(match: re.Match[str]) -> str:
         word = match.group().lower()
-        rest = question[match.end() :]
-        possessive = word in ("his", "hers") or (word == "her" and re.match(r"\s+[a-zA-Z]", rest) is not None)
+        following = re.match(r"\s+([^\W\d_][\w'-]*)", question[match.end() :])
+        # "her role" is possessive; "arrest her in 2020" and "freed her?" are not.
+        possessive = word in ("his", "hers") or (
+            word == "her" and following is not None and fold(following[1]) not in STOPWORDS
+        )
         return f"{name}'s" if possessive else name
 
     return _PERSON_PRONOUN.sub(swap, question)

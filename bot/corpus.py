@@ -32,6 +32,7 @@ def load_corpus(paths: Iterable[Path]) -> Corpus:
             else:
                 bios.append(item)
     _check_unique([*stories, *bios])
+    _check_links(bios, {s.id for s in stories})
     return Corpus(stories=tuple(stories), bios=tuple(_link_bios(bios, stories)))
 
 
@@ -51,7 +52,9 @@ def _corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
 def load_file(path: Path) -> list[Story | Bio]:
     """Load one corpus file: a `.md` story or bio, or a `.jsonl` archive of articles."""
     try:
-        content = path.read_text(encoding="utf-8")
+        # newline="" keeps "\r\n" as written, so quotes stay exact substrings of CRLF files too.
+        with path.open(encoding="utf-8", newline="") as handle:
+            content = handle.read()
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise CorpusError(str(path), line, "not valid UTF-8 text") from None
@@ -89,6 +92,8 @@ def _front_matter(content: str, path: str) -> tuple[dict[str, Any], list[str], i
         line = mark.line + 2 if mark is not None else 2
         reason = getattr(exc, "problem", None) or "invalid YAML"
         raise CorpusError(path, line, f"broken front matter: {reason}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. "published: 2025-02-30", absurd nesting
+        raise CorpusError(path, 2, f"broken front matter: {str(exc) or type(exc).__name__}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -117,7 +122,7 @@ def _bio(meta: dict[str, Any], body: list[str], first: int, path: str) -> Bio:
     if not text:
         raise CorpusError(path, first, "a bio needs text after its front matter")
     return Bio(
-        id=_text(meta, "id", path, pattern=_ID) or Path(path).stem,
+        id=_text(meta, "id", path, pattern=_ID) or _text({"id": Path(path).stem}, "id", path, pattern=_ID),
         name=_text(meta, "name", path, required=True),
         text=text,
         path=path,
@@ -174,13 +179,15 @@ def _questions(block: list[str], first: int, path: str) -> Iterator[SuggestedQue
 
 
 def _parse_jsonl(content: str, path: str) -> Iterator[Story]:
-    for number, line in enumerate(content.split("\n"), start=1):
+    for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(path, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number
+            raise CorpusError(path, number, f"not usable JSON ({str(exc)[:80] or type(exc).__name__})") from None
         if not isinstance(record, dict):
             raise CorpusError(path, number, "each line must be a JSON object")
         yield _article(record, path, number)
@@ -265,10 +272,21 @@ def _check_unique(items: list[Story | Bio]) -> None:
         seen[item.id] = item.path
 
 
+def _check_links(bios: list[Bio], story_ids: set[str]) -> None:
+    for bio in bios:
+        unknown = [s for s in bio.stories if s not in story_ids]
+        if unknown:
+            raise CorpusError(bio.path, 2, f"'stories' names unknown story ids: {', '.join(unknown)}")
+
+
 def _link_bios(bios: list[Bio], stories: list[Story]) -> Iterator[Bio]:
     """Link each bio to the stories that mention one of its names, besides those it lists."""
     for bio in bios:
+        # Names under 4 letters ("Xi") match too much text to link by mention; list them in `stories`.
         names = sorted({n for n in bio.names if len(n) >= 4}, key=len, reverse=True)
+        if not names:
+            yield bio
+            continue
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
         mentioned = [s.id for s in stories if any(pattern.search(sec.text) for sec in s.sections)]
         linked = tuple(dict.fromkeys([*bio.stories, *mentioned]))

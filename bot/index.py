@@ -20,7 +20,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import bm25s
@@ -58,6 +58,7 @@ class Catalog:
     bios: tuple[Bio, ...]
     doc_freq: dict[str, int] = field(default_factory=dict)
     n_chunks: int = 0
+    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,20 +98,25 @@ class Index:
         self.model_name = model_name
         self._client = client
         self._store: Chroma | None = None
+        self._live_client: ClientAPI | None = None
         self._snapshot: Snapshot | None = None
         self._current_stamp: tuple[float, int] | None = None
+
+    @property
+    def collection_name(self) -> str:
+        """This embedding model's Chroma collection."""
+        slug = re.sub(r"[^a-zA-Z0-9]+", "-", self.model_name)[-40:].strip("-") or "model"
+        return f"chunks-{slug}-{hashlib.sha256(self.model_name.encode()).hexdigest()[:8]}"
 
     @property
     def store(self) -> Chroma:
         """The LangChain vector store over our collection (always with our own embeddings)."""
         if self._store is None:
-            client = self._client or make_client(self.root / "chroma")
-            slug = re.sub(r"[^a-zA-Z0-9]+", "-", self.model_name)[-40:].strip("-") or "model"
-            name = f"chunks-{slug}-{hashlib.sha256(self.model_name.encode()).hexdigest()[:8]}"
+            self._live_client = self._client or make_client(self.root / "chroma")
             self._store = Chroma(
-                collection_name=name,
+                collection_name=self.collection_name,
                 embedding_function=self.embeddings,
-                client=client,
+                client=self._live_client,
                 collection_metadata={"hnsw:space": "cosine"},
             )
         return self._store
@@ -133,6 +139,7 @@ class Index:
             for start in range(0, len(stale), 5000):
                 self.store.delete(ids=stale[start : start + 5000])
             self._prune_snapshots(keep={name})
+            self._drop_other_collections()
         return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False)
 
     def _embed(self, chunks: list[Chunk], progress: Progress | None) -> None:
@@ -157,7 +164,7 @@ class Index:
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
                 for chunk in chunks:
                     out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
-            catalog = _catalog(corpus, tokens)
+            catalog = replace(_catalog(corpus, tokens), model=self.model_name)
             (tmp / "catalog.json").write_text(json.dumps(_catalog_to_json(catalog), ensure_ascii=False))
             bm25 = bm25s.BM25()
             bm25.index(tokens or [[""]], show_progress=False)
@@ -179,6 +186,14 @@ class Index:
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
 
+    def _drop_other_collections(self) -> None:
+        # A collection per embedding model: once this model's snapshot is live, the others are dead weight.
+        assert self._live_client is not None
+        for collection in self._live_client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name.startswith("chunks-") and name != self.collection_name:
+                self._live_client.delete_collection(name)
+
     @contextmanager
     def _lock(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -199,9 +214,34 @@ class Index:
             if name is None:
                 raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
             if self._snapshot is None or self._snapshot.name != name:
-                self._snapshot = _load_snapshot(self.root / "snapshots" / name, name)
+                if self._snapshot is not None:
+                    self._reopen_store()
+                self._snapshot = self._load(name)
             self._current_stamp = stamp
         return self._snapshot
+
+    def _load(self, name: str) -> Snapshot:
+        folder = self.root / "snapshots" / name
+        if not (folder / "chunks.jsonl").is_file():
+            raise IndexNotReadyError(
+                f"the index at {self.root} is incomplete (snapshot {name} missing): run 'storybot index'"
+            )
+        snapshot = _load_snapshot(folder, name)
+        if snapshot.catalog.model != self.model_name:
+            raise IndexNotReadyError(
+                f"the index at {self.root} was built with embedding model {snapshot.catalog.model!r}, "
+                f"not {self.model_name!r}: run 'storybot index' with this model"
+            )
+        return snapshot
+
+    def _reopen_store(self) -> None:
+        # Chroma caches a collection's vector index per process; after another process re-indexed,
+        # only a fresh client sees the new vectors. An injected client is the caller's to manage.
+        if self._client is None:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            self._store = None
 
     def dense(self, vector: list[float], k: int, story: str | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks, optionally within one story."""
@@ -253,6 +293,7 @@ def _catalog_to_json(catalog: Catalog) -> dict[str, object]:
         "bios": [asdict(b) for b in catalog.bios],
         "doc_freq": catalog.doc_freq,
         "n_chunks": catalog.n_chunks,
+        "model": catalog.model,
     }
 
 
@@ -265,7 +306,7 @@ def _catalog_from_json(data: dict[str, object]) -> Catalog:
         Bio(**{**b, "aliases": tuple(b["aliases"]), "stories": tuple(b["stories"])})
         for b in data["bios"]  # type: ignore[attr-defined]
     )
-    return Catalog(stories, bios, data["doc_freq"], data["n_chunks"])  # type: ignore[arg-type]
+    return Catalog(stories, bios, data["doc_freq"], data["n_chunks"], str(data.get("model", "")))  # type: ignore[arg-type]
 
 
 def _load_snapshot(folder: Path, name: str) -> Snapshot:

@@ -22,7 +22,8 @@ from bot.types import Bio, Draft, DraftSentence, Hit
 
 log = logging.getLogger(__name__)
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
-_MARKER = re.compile(r"\s*\[(\d{1,2})\]")
+_MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+")
 
 
 class LlamaCppChatModel(BaseChatModel):
@@ -75,14 +76,29 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     raise ModelError(f"answerer {settings.answerer!r} does not use a chat model")
 
 
+def _numbers(markers: str) -> list[int]:
+    return [int(n) for group in _MARKER.findall(markers) for n in re.findall(r"\d+", group)]
+
+
 def parse_answer(text: str, n_passages: int) -> Draft:
-    """Split a model's reply into sentences with their [n] markers; markers outside 1..n are dropped."""
-    if REFUSAL_TOKEN in text or not text.strip():
+    """Split a model's reply into sentences with their [n] markers; markers outside 1..n are dropped.
+
+    Markers a model puts after the full stop ("... sanctions. [1] Next ...") belong to the sentence
+    before them; "[1, 2]" cites both passages.
+    """
+    if REFUSAL_TOKEN in text:
         return Draft(declined=True)
+    body = text.strip()
+    pieces: list[tuple[str, list[int]]] = []
+    for start, end in sentence_spans(body):
+        raw = body[start:end]
+        lead = _LEADING_MARKERS.match(raw)
+        if lead and pieces:
+            pieces[-1][1].extend(_numbers(lead.group()))
+            raw = raw[lead.end() :]
+        pieces.append((raw, _numbers(raw)))
     sentences = []
-    for start, end in sentence_spans(text.strip()):
-        raw = text.strip()[start:end]
-        numbers = [int(n) for n in _MARKER.findall(raw)]
+    for raw, numbers in pieces:
         clean = _MARKER.sub("", raw).strip()
         sources = tuple(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= n_passages))
         if clean:
@@ -111,7 +127,7 @@ class LLMAnswerer:
             reply = self.model.invoke(messages)
         except Exception as exc:
             log.warning("chat model failed, falling back to extractive: %s", exc)
-            return Draft(declined=True)
+            return Draft()
         return parse_answer(str(reply.content), len(hits))
 
 

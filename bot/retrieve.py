@@ -10,17 +10,36 @@ import numpy as np
 
 from bot.errors import UnknownStoryError
 from bot.index import Catalog, Index, Snapshot
-from bot.text import fold, terms
+from bot.text import QUESTION_WORDS, fold, terms
 from bot.types import Bio, Hit
 
 
 @dataclass(frozen=True)
+class KeyTerm:
+    """Something an answer must cover: a word of the question, or a person named in it.
+
+    A person counts once, however many aliases expand it, and any of their names covers them;
+    `typed` holds the question's own terms for it, which set its weight.
+    """
+
+    typed: tuple[str, ...]
+    accepts: frozenset[str]
+    entity: bool = False
+
+
+def plain_terms(words: list[str]) -> list[KeyTerm]:
+    """Key terms for plain words."""
+    return [KeyTerm((t,), frozenset((t,))) for t in dict.fromkeys(words)]
+
+
+@dataclass(frozen=True)
 class Query:
-    """A standalone question, the bios it names and its lexical terms (aliases included)."""
+    """A standalone question, the bios it names, its BM25 terms (aliases included) and its key terms."""
 
     text: str
     entities: tuple[Bio, ...]
     terms: tuple[str, ...]
+    key_terms: tuple[KeyTerm, ...] = ()
 
     @property
     def dense_text(self) -> str:
@@ -44,7 +63,16 @@ def make_query(text: str, catalog: Catalog) -> Query:
     """Expand a question with every alias of the people it names, so any spelling matches."""
     entities = tuple(find_entities(text, catalog.bios))
     expanded = " ".join([text, *(n for bio in entities for n in bio.names)])
-    return Query(text=text, entities=entities, terms=tuple(dict.fromkeys(terms(expanded))))
+    own = [t for t in terms(text) if t not in QUESTION_WORDS]
+    keys: list[KeyTerm] = []
+    claimed: set[str] = set()
+    for bio in entities:
+        names = frozenset(terms(" ".join(bio.names)))
+        typed = tuple(t for t in dict.fromkeys(own) if t in names)
+        keys.append(KeyTerm(typed or (next(iter(sorted(names))),), names, entity=True))
+        claimed |= names
+    keys += plain_terms([t for t in own if t not in claimed])
+    return Query(text, entities, tuple(dict.fromkeys(terms(expanded))), tuple(keys))
 
 
 class Retriever:

@@ -13,11 +13,12 @@ STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing done down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours out over
+    itself just me more most my myself now of off on once only or other our ours out over
     own same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were what when where which while who whom
     whose why will with would you your yours yourself tell know think say says said get got go going many much
-    let lets me please thing things there's what's it's whats really ever still yet via per""".split()
+    let lets me please thing things there's what's it's whats really ever still yet via per
+    hi hello hey thanks thank ok okay so well""".split()
 )
 
 # Words that only shape a question; they never count as key terms.
@@ -25,10 +26,12 @@ QUESTION_WORDS = frozenset("what when where which who whom whose why how".split(
 
 _WORD = re.compile(r"[\w][\w'’\-]*", re.UNICODE)
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt mt no vs etc inc ltd co corp "
+    "mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt mt no vs inc ltd co corp "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_LINE = re.compile(r"[^\n]+")
 
 
 def fold(text: str) -> str:
@@ -65,18 +68,27 @@ def terms(text: str) -> list[str]:
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of each sentence, so sentences stay exact substrings of `text`."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
+    """Yield (start, end) of each sentence, so sentences stay exact substrings of `text`.
+
+    Line breaks always end a sentence (paragraphs, list items); within a line, a full stop ends one
+    unless it closes an abbreviation or the next word starts in lower case.
+    """
+    for line in _LINE.finditer(text):
+        yield from _line_sentences(text, line.start(), line.end())
+
+
+def _line_sentences(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    begin = start
+    for match in _SENTENCE_END.finditer(text, start, stop):
         end = match.end()
         if _is_abbreviation(text, match.start()):
             continue
-        nxt = text[end:].lstrip()
-        if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
+        following = _NEXT_CHAR.match(text, end, stop)
+        if following and not (following[1].isupper() or following[1].isdigit() or following[1] in "\"'“‘(["):
             continue
-        yield from _trimmed(text, start, end)
-        start = end
-    yield from _trimmed(text, start, len(text))
+        yield from _trimmed(text, begin, end)
+        begin = end
+    yield from _trimmed(text, begin, stop)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -90,10 +102,14 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    before = text[:dot].split()
+    # Only a short look-back: scanning the whole prefix made long articles quadratic.
+    before = text[max(0, dot - 24) : dot].split()
     if not before:
         return False
     token = before[-1].lower().strip("(\"'“")
+    if token == "no":  # "No. 5" but "He said no."
+        following = _NEXT_CHAR.match(text, dot + 1)
+        return bool(following and following[1].isdigit())
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 

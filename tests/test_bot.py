@@ -34,6 +34,7 @@ def test_public_api_is_small_and_explicit() -> None:
         ("x" * 1001, "the question is 1001 characters long; the limit is 1000"),
         ("Who is\x00 Lukashenko?", "control characters"),
         ("Who is\u202e Lukashenko?", "control characters"),
+        ("Who is\x1b[31m Lukashenko?", "control characters"),
         (None, "the question must be text"),
     ],
 )
@@ -72,3 +73,7 @@ def test_refusal_names_what_is_missing_and_suggests_questions(fake_bot: Bot) -> 
     assert answer.refused and not answer.citations
     assert answer.text.startswith("The sources here don't say.")
     assert "“EU”" in answer.text and "Why Did Belarus Release Opposition Leaders Now?" in answer.text
+
+
+def test_emoji_and_soft_hyphens_are_not_control_characters(fake_bot: Bot) -> None:
+    assert fake_bot.ask("Who is Luka\u00adshenko? 👨\u200d👩\u200d👧") is not None

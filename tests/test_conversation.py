@@ -26,6 +26,14 @@ def _turns(*questions: str) -> list[dict[str, str]]:
             "Who negotiated it? (belarus release prisoners)",
         ),
         (("Who is Ales Bialiatski?",), "Who is Lukashenko?", "Who is Lukashenko?"),
+        (("Who is Ales Bialiatski?",), "And when was he born?", "When was Ales Bialiatski born?"),
+        (("Who is Ales Bialiatski?",), "and what about his wife?", "What about Ales Bialiatski's wife?"),
+        (("Who is Kolesnikova?",), "Did police arrest her in 2020?", "Did police arrest Maria Kalesnikava in 2020?"),
+        (
+            ("Why was Ales Bialiatski released?",),
+            "What about the sanctions?",
+            "What about the sanctions? (ales bialiatski released)",
+        ),
     ],
 )
 def test_follow_ups_become_standalone(fake_bot: Bot, history: tuple[str, ...], question: str, expected: str) -> None:

@@ -101,3 +101,39 @@ def test_missing_path_and_unreadable_encoding(tmp_path: Path) -> None:
     (tmp_path / "latin.md").write_bytes(b"---\nid: x\ntitle: caf\xe9\n---\n")
     with pytest.raises(CorpusError, match=r"latin.md:3: not valid UTF-8"):
         load_corpus([tmp_path])
+
+
+def test_crlf_files_keep_quotes_exact(tmp_path: Path) -> None:
+    raw = "---\r\nid: crlf\r\ntitle: T\r\n---\r\n\r\n## A\r\n\r\n"
+    raw += "The council approved a quokka\r\nsanctuary on Monday.\r\n"
+    (tmp_path / "crlf.md").write_bytes(raw.encode())
+    (story,) = load_corpus([tmp_path]).stories
+    assert story.sections[0].heading == "A"
+    assert story.sections[0].text in raw
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("---\nid: x\ntitle: T\npublished: 2025-02-30\n---\n## A\n\ntext\n", "broken front matter"),
+        ("---\nid: x\ntitle: T\nnote: " + "[" * 5000 + "\n---\n## A\n\ntext\n", "broken front matter"),
+    ],
+)
+def test_values_yaml_cannot_build_are_reported(tmp_path: Path, text: str, problem: str) -> None:
+    _write(tmp_path, "bad.md", text)
+    with pytest.raises(CorpusError, match=problem):
+        load_corpus([tmp_path])
+
+
+def test_bio_links_are_checked_and_short_names_do_not_link_everything(tmp_path: Path) -> None:
+    _write(tmp_path, "s.md", "---\nid: s\ntitle: T\n---\n## A\n\nThe example text.\n")
+    _write(tmp_path, "xi.md", "---\nname: Xi\n---\nA leader.\n")
+    (bio,) = load_corpus([tmp_path]).bios
+    assert bio.stories == ()
+    _write(tmp_path, "xi.md", "---\nname: Xi\nstories: [nope]\n---\nA leader.\n")
+    with pytest.raises(CorpusError, match="unknown story ids: nope"):
+        load_corpus([tmp_path])
+    _write(tmp_path, "xi.md", "---\nname: Xi\n---\nA leader.\n")
+    (tmp_path / "xi.md").rename(tmp_path / "bad name.md")
+    with pytest.raises(CorpusError, match="no spaces"):
+        load_corpus([tmp_path])

@@ -89,3 +89,18 @@ def test_reader_picks_up_a_new_snapshot(settings: Settings, chroma: ClientAPI, c
 def test_asking_before_indexing_says_what_to_do(settings: Settings, chroma: ClientAPI) -> None:
     with pytest.raises(IndexNotReadyError, match="run 'storybot index' first"):
         build_bot(settings, chroma_client=chroma).ask("Who is Ales Bialiatski?")
+
+
+def test_index_built_with_another_model_is_not_silently_used(settings: Settings, chroma: ClientAPI) -> None:
+    build_bot(settings, chroma_client=chroma).index_corpus()
+    other = Index(settings.index_dir, FailingEmbeddings(size=64), "another-model", client=chroma)
+    with pytest.raises(IndexNotReadyError, match="built with embedding model 'fake', not 'another-model'"):
+        other.snapshot()
+
+
+def test_a_missing_snapshot_is_reported_not_crashed(settings: Settings, chroma: ClientAPI) -> None:
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus()
+    (settings.index_dir / "CURRENT").write_text("gone\n")
+    with pytest.raises(IndexNotReadyError, match="incomplete"):
+        build_bot(settings, chroma_client=chroma).ask("Who is Lukashenko?")

@@ -12,3 +12,15 @@ def test_fold_and_terms_match_spellings() -> None:
     assert fold("Aleś Bialacki") == "ales bialacki"
     assert terms("Belarus' released prisoners") == terms("belarus release prisoner")
     assert "the" not in terms("the release")
+
+
+def test_line_breaks_end_sentences_and_no_ends_a_sentence() -> None:
+    assert sentences("He said no. The court agreed.") == ["He said no.", "The court agreed."]
+    assert sentences("See No. 5 now.") == ["See No. 5 now."]
+    assert sentences("- first item\n- second item") == ["- first item", "- second item"]
+
+
+def test_sentence_splitting_is_linear_on_long_text() -> None:
+    # 2 MB of sentences: the old splitter rescanned the prefix at every full stop.
+    text = "The council met on Monday. It agreed a budget. " * 40_000
+    assert len(sentences(text)) == 80_000

@@ -44,3 +44,14 @@ def test_unknown_names_and_numbers_trigger_refusal(fake_bot: Bot) -> None:
     query = make_query("Who won the 2022 World Cup?", catalog)
     evidence = assess(query, fake_bot.retriever.search(query), catalog, fake_bot._idf(catalog))
     assert not evidence.answerable and "World" in evidence.missing
+
+
+def test_support_rejects_negation_additions_and_foreign_names() -> None:
+    idf: dict[str, float] = {}
+    for claim in (
+        "Belarus has not released any political prisoners.",
+        "Belarus released 123 political prisoners after a secret deal with china.",
+        "Łukasz negotiated the release of 123 political prisoners with the US.",
+    ):
+        assert support(claim, PASSAGE, idf) == 0.0, claim
+    assert support("Belarus released 123 political prisoners after talks with the US.", PASSAGE, idf) >= 0.7

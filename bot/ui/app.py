@@ -137,6 +137,7 @@ def create_app(bot: Bot, feedback: FeedbackStore) -> gr.Blocks:
         story_outputs = [header, *buttons]
         app.load(lambda s: choose_story(bot, s), story, story_outputs)
         story.change(lambda s: choose_story(bot, s), story, story_outputs).then(new_conversation, None, outputs)
+
         def respond(q: str, t: list[Turn], s: str) -> Iterator[Update]:
             yield from ask(bot, q, t, s)
 
