@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration lint clean local-llm
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,11 +31,20 @@ ask: index
 chat: index
 	$(BIN)/storybot chat
 
-test: $(STAMP)
-	$(BIN)/pytest -m "not e2e and not llm"
+# Browser tests need Debian's Chromium; installed here when missing (as root), never a downloaded browser.
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
+		echo "chromium not installed: the e2e tests will be skipped (apt-get install chromium chromium-driver)"
+
+test: $(STAMP) browser
+	$(BIN)/pytest -m "not llm"
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -m "not integration and not e2e and not llm"
+
+test-e2e: $(STAMP) browser
+	$(BIN)/pytest -m e2e
 
 test-integration: $(STAMP)
 	$(BIN)/pytest -m integration

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,9 +19,9 @@ from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
-from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
-from bot.retrieve import Retriever, make_query
-from bot.types import Answer, Bio, Chunk, Citation, DraftSentence, Hit
+from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
+from bot.retrieve import Query, Retriever, make_query
+from bot.types import Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, unknown_idf, verify
 
 # How a refusal lists questions the sources do cover; the web UI turns them back into buttons.
@@ -68,6 +68,18 @@ class Bot:
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
+        for event in self.ask_stream(question, history, story):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(
+        self, question: str, history: Sequence[Any] | None = None, story: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, but first yields the answerer's raw text as it is generated (LLM answerers only).
+
+        The raw text is unverified: show it as a draft. The final `Answer` replaces it.
+        """
         question = clean_question(question, self.settings.max_question_chars)
         messages = validate_history(history)
         self.retriever.check_story(story)
@@ -79,8 +91,18 @@ class Bot:
         evidence = assess(query, hits, catalog, idf)
         self.last_trace = Trace(standalone, tuple(hits), evidence)
         if not evidence.answerable:
-            return self.refusal(evidence, story)
-        draft = self.answerer.draft(query, hits, idf)
+            yield self.refusal(evidence, story)
+            return
+        if isinstance(self.answerer, LLMAnswerer):
+            text = yield from self.answerer.stream(query, hits)
+            draft = parse_answer(text, len(hits))
+        else:
+            draft = self.answerer.draft(query, hits, idf)
+        yield self._finish(draft, query, hits, idf, evidence, story)
+
+    def _finish(
+        self, draft: Draft, query: Query, hits: list[Hit], idf: dict[str, float], evidence: Evidence, story: str | None
+    ) -> Answer:
         if draft.declined:  # the answerer read the passages and found no answer: trust that
             return self.refusal(evidence, story)
         sentences = verify(draft, hits, idf)

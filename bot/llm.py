@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Generator
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -113,22 +114,38 @@ class LLMAnswerer:
         self.model = model
         self.max_sentences = max_sentences
 
-    def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
-        """The model's answer as a draft, or a declined draft if the model fails."""
+    def messages(self, query: Query, hits: list[Hit]) -> list[BaseMessage]:
+        """The prompt: rules, then the numbered passages and the question."""
         passages = [
             {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or "", "text": h.chunk.text}
             for i, h in enumerate(hits)
         ]
-        messages = [
+        return [
             SystemMessage(render("answer_system", max_sentences=self.max_sentences, refusal_token=REFUSAL_TOKEN)),
             HumanMessage(render("answer_user", passages=passages, question=query.text)),
         ]
+
+    def stream(self, query: Query, hits: list[Hit]) -> Generator[str, None, str]:
+        """Yield the model's text as it is generated; return all of it ("" if the model failed)."""
+        text = ""
         try:
-            reply = self.model.invoke(messages)
+            for chunk in self.model.stream(self.messages(query, hits)):
+                delta = str(chunk.content)
+                text += delta
+                yield delta
         except Exception as exc:
             log.warning("chat model failed, falling back to extractive: %s", exc)
-            return Draft()
-        return parse_answer(str(reply.content), len(hits))
+            return ""
+        return text
+
+    def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
+        """The model's whole answer as a draft (empty if the model failed)."""
+        generator = self.stream(query, hits)
+        while True:
+            try:
+                next(generator)
+            except StopIteration as done:
+                return parse_answer(done.value, len(hits))
 
 
 class LLMCondenser:

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot import Bot, Settings, build_bot
+from bot import Answer, Bot, Settings, build_bot
 from bot.llm import REFUSAL_TOKEN, parse_answer
 
 
@@ -84,19 +84,28 @@ class _OpenAIStub(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         number = re.search(r"\[(\d+)\] Ales Bialiatski\n", body["messages"][-1]["content"])
+        text = type(self).reply.format(n=number[1] if number else 9)
+        base = {"id": "x", "created": 0, "model": body["model"]}
+        if body.get("stream"):  # server-sent events, a few words per chunk, as real servers do
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for word in re.findall(r"\S+\s*", text):
+                delta = {"role": "assistant", "content": word}
+                chunk = {**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            done = {
+                **base,
+                "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            }
+            self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
+            return
+        message = {"role": "assistant", "content": text}
         payload = {
-            "id": "x",
+            **base,
             "object": "chat.completion",
-            "created": 0,
-            "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": type(self).reply.format(n=number[1] if number else 9)},
-                }
-            ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
         }
         data = json.dumps(payload).encode()
         self.send_response(200)
@@ -135,3 +144,17 @@ def test_openai_compatible_endpoint_end_to_end(
     assert "Question: When was Ales Bialiatski born?" in request["messages"][1]["content"]
     assert answer.text == "Ales Bialiatski was born on 25 September 1962 [1]."
     assert "born 25 September 1962" in answer.citations[0].quote
+
+
+def test_ask_stream_yields_the_draft_then_the_verified_answer(
+    settings: Settings, chroma: chromadb.ClientAPI, openai_stub: str
+) -> None:
+    _OpenAIStub.reply = "Ales Bialiatski was born on 25 September 1962 [{n}]. He also won an Oscar [{n}]."
+    configured = settings.with_changes(answerer="openai", llm_base_url=openai_stub, llm_model="m")
+    bot = build_bot(configured, chroma_client=chroma)
+    bot.index_corpus()
+    events = list(bot.ask_stream("When was Ales Bialiatski born?"))
+    deltas, answer = events[:-1], events[-1]
+    assert len(deltas) > 5 and all(isinstance(d, str) for d in deltas)
+    assert "Oscar" in "".join(deltas)  # the raw draft, shown as unverified while it streams
+    assert isinstance(answer, Answer) and "Oscar" not in answer.text and "1962 [1]" in answer.text

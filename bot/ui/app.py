@@ -15,6 +15,7 @@ from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError
 from bot.feedback import FeedbackStore
+from bot.types import Answer
 from bot.ui import render
 from bot.ui.render import Turn
 
@@ -45,8 +46,16 @@ def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterat
     """Answer in the conversation, yielding the page as it fills: pending, each sentence, then the sources."""
     turns = [*turns, Turn(question=question, pending=True)]
     yield render.conversation(turns), turns, ""
+    answer: Answer | None = None
+    draft = ""
     try:
-        answer = bot.ask(question, history=history_of(turns[:-1]), story=story or None)
+        for event in bot.ask_stream(question, history=history_of(turns[:-1]), story=story or None):
+            if isinstance(event, Answer):
+                answer = event
+                continue
+            draft += event  # an LLM's raw text, shown as an unverified draft until checked
+            turns = [*turns[:-1], replace(turns[-1], draft=draft)]
+            yield render.conversation(turns), turns, ""
     except BotError as exc:
         turns = [*turns[:-1], replace(turns[-1], error=str(exc), pending=False)]
         yield render.conversation(turns), turns, question  # keep the text so the reader can fix it
@@ -56,16 +65,17 @@ def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterat
         turns = [*turns[:-1], replace(turns[-1], error=GENERIC_ERROR, pending=False)]
         yield render.conversation(turns), turns, question
         return
+    assert answer is not None
     data = answer.to_dict()
     if not answer.refused:
         sentences = render.answer_sentences(answer.text)
         for shown in range(1, len(sentences)):
             # A new list each time: Gradio may still hold the previous one.
-            turns = [*turns[:-1], replace(turns[-1], answer={**data, "text": " ".join(sentences[:shown])})]
+            turns = [*turns[:-1], replace(turns[-1], answer={**data, "text": " ".join(sentences[:shown])}, draft="")]
             yield render.conversation(turns), turns, ""
             time.sleep(SENTENCE_DELAY)
     passages = {c.chunk_id: _passage(bot, c.chunk_id) for c in answer.citations}
-    turns = [*turns[:-1], replace(turns[-1], answer=data, passages=passages, pending=False)]
+    turns = [*turns[:-1], replace(turns[-1], answer=data, passages=passages, pending=False, draft="")]
     yield render.conversation(turns), turns, ""
 
 

@@ -24,6 +24,7 @@ class Turn:
     error: str | None = None
     passages: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: bool = False
+    draft: str = ""
 
 
 def answer_sentences(text: str) -> list[str]:
@@ -54,6 +55,9 @@ def _turn(index: int, turn: Turn) -> str:
     question = f'<div class="sb-q"><span class="sb-who">You</span>{escape(turn.question)}</div>'
     if turn.error is not None:
         body = f'<div class="sb-a sb-error" role="alert"><strong>Sorry:</strong> {escape(turn.error)}</div>'
+    elif turn.answer is None and turn.draft:
+        note = '<span class="sb-checking">Draft, being checked against the sources:</span> '
+        body = f'<div class="sb-a sb-pending sb-draft">{note}{escape(turn.draft)}</div>'
     elif turn.answer is None:
         body = '<div class="sb-a sb-pending">Looking through the sources…</div>'
     elif turn.answer.get("refused"):

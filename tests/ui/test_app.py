@@ -7,8 +7,11 @@ from pathlib import Path
 
 import gradio as gr
 import pytest
+from chromadb.api import ClientAPI
+from langchain_core.language_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
-from bot import Bot, InputError
+from bot import Bot, InputError, Settings, build_bot
 from bot.feedback import FeedbackStore
 from bot.ui.app import GENERIC_ERROR, ask, choose_story, create_app, history_of, new_conversation, rate
 from bot.ui.render import Turn
@@ -40,7 +43,7 @@ def test_bot_errors_are_shown_in_the_chat_and_the_question_kept(fake_bot: Bot) -
 
 
 class ExplodingBot:
-    def ask(self, *args: object, **kwargs: object) -> None:
+    def ask_stream(self, *args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
 
@@ -84,3 +87,15 @@ def test_new_conversation_and_app_construction(fake_bot: Bot, tmp_path: Path) ->
     assert turns == [] and box == "" and "Ask a question" in html
     assert isinstance(create_app(fake_bot, FeedbackStore(tmp_path / "fb.sqlite3")), gr.Blocks)
     assert history_of([Turn("q", error="bad")]) == []
+
+
+def test_llm_drafts_stream_as_unverified_text_then_the_checked_answer(settings: Settings, chroma: ClientAPI) -> None:
+    reply = "Belarus has released 123 political prisoners [1]. The Pope blessed the deal [1]."
+    model = GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+    bot = build_bot(settings, chat_model=model, chroma_client=chroma)
+    bot.index_corpus()
+    updates = list(ask(bot, "How many political prisoners did Belarus release?", [], None))
+    drafts = [html for html, turns, _ in updates if turns[-1].draft]
+    assert len(drafts) > 3 and "being checked against the sources" in drafts[-1] and "Pope" in drafts[-1]
+    final_html, turns, _ = updates[-1]
+    assert "Pope" not in final_html and "123" in turns[-1].answer["text"]  # type: ignore[index]
