@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import Settings, build_bot  # noqa: E402
-from bot.evaluation import load_cases, run_case  # noqa: E402
+from bot.editor.checks import load_cases, run_case  # noqa: E402
 
 
 def main() -> None:
@@ -37,10 +37,10 @@ def main() -> None:
     times = sorted(o.seconds * 1000 for o in outcomes)
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
     print(f"ask latency over {len(times)} questions: p50 {statistics.median(times):.0f} ms, p95 {p95:.0f} ms")
-    for expect in ("answer", "refuse"):
-        group = [o for o in outcomes if o.case.expect == expect]
+    for label, refused in (("answer", False), ("refuse", True)):
+        group = [o for o in outcomes if o.case.refused is refused]
         ok = sum(o.passed for o in group)
-        print(f"{expect}: {ok}/{len(group)} correct ({ok / len(group):.0%})")
+        print(f"{label}: {ok}/{len(group)} correct ({ok / len(group):.0%})")
     for o in outcomes:
         if not o.passed:
             print(f"FAIL {o.case.question!r}: {'; '.join(o.reasons)}\n     -> {o.answer.text[:200]}")

@@ -21,12 +21,12 @@ from bot.errors import InputError
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
 from bot.retrieve import Query, Retriever, make_query
-from bot.types import Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
+from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, unknown_idf, verify
 
-# How a refusal lists questions the sources do cover; the web UI turns them back into buttons.
-SUGGESTIONS_PREFIX = " You could ask: "
-SUGGESTIONS_SEPARATOR = " / "
+# When the passages cover this share of the key terms, a model's "not in the sources" is overruled by
+# the verified extractive answer: small local models decline answerable questions far too often.
+STRONG_COVERAGE = 0.8
 
 
 class Condenser(Protocol):
@@ -91,25 +91,33 @@ class Bot:
         evidence = assess(query, hits, catalog, idf)
         self.last_trace = Trace(standalone, tuple(hits), evidence)
         if not evidence.answerable:
-            yield self.refusal(evidence, story)
+            yield self.refusal(evidence, story, question)
             return
         if isinstance(self.answerer, LLMAnswerer):
             text = yield from self.answerer.stream(query, hits)
             draft = parse_answer(text, len(hits))
         else:
             draft = self.answerer.draft(query, hits, idf)
-        yield self._finish(draft, query, hits, idf, evidence, story)
+        yield self._finish(draft, query, hits, idf, evidence, story, question)
 
     def _finish(
-        self, draft: Draft, query: Query, hits: list[Hit], idf: dict[str, float], evidence: Evidence, story: str | None
+        self,
+        draft: Draft,
+        query: Query,
+        hits: list[Hit],
+        idf: dict[str, float],
+        evidence: Evidence,
+        story: str | None,
+        question: str,
     ) -> Answer:
-        if draft.declined:  # the answerer read the passages and found no answer: trust that
-            return self.refusal(evidence, story)
+        if draft.declined and evidence.coverage < STRONG_COVERAGE:
+            # The model read the passages and found no answer, and the evidence is not strong: agree.
+            return self.refusal(evidence, story, question)
         sentences = verify(draft, hits, idf)
-        if not sentences and self.answerer is not self.extractive:
+        if (draft.declined or not sentences) and self.answerer is not self.extractive:
             sentences = verify(self.extractive.draft(query, hits, idf), hits, idf)
         if not sentences:
-            return self.refusal(evidence, story)
+            return self.refusal(evidence, story, question)
         return compose(sentences, hits)
 
     def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
@@ -131,7 +139,7 @@ class Bot:
         """The indexed stories, newest first (undated last)."""
         return sorted(self.catalog().stories.values(), key=lambda s: s.published or "", reverse=True)
 
-    def refusal(self, evidence: Evidence, story: str | None = None) -> Answer:
+    def refusal(self, evidence: Evidence, story: str | None = None, question: str = "") -> Answer:
         """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions."""
         if evidence.unclear_person:
             return Answer(
@@ -143,7 +151,8 @@ class Bot:
             text += f" Nothing in the stories I have mentions {names}."
         else:
             text += " I couldn't find a passage that answers this question."
-        suggestions = self.suggested_questions(story)[:2]
+        asked = question.casefold().strip()
+        suggestions = [q for q in self.suggested_questions(story) if q.casefold().strip() != asked][:2]
         if suggestions:
             text += SUGGESTIONS_PREFIX + SUGGESTIONS_SEPARATOR.join(suggestions)
         return Answer(text=text, citations=(), refused=True)

@@ -14,6 +14,8 @@ from typing import Any
 
 from bot.bot import Bot, build_bot
 from bot.config import Settings
+from bot.editor.commands import add_parsers as add_editor_parsers
+from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
 from bot.types import Answer
 
@@ -42,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     chat = sub.add_parser("chat", help="hold a conversation in the terminal")
     chat.add_argument("--story", help="only answer from this story id (and its people)")
+    add_editor_parsers(sub)
     return p
 
 
@@ -150,4 +153,4 @@ def _read_history(path: Path) -> Any:
         raise InputError(f"history file {path} holds JSON too large or deep to read") from None
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat}
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "suggest": cmd_suggest}

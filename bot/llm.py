@@ -19,10 +19,11 @@ from bot.errors import ModelError
 from bot.prompts import render
 from bot.retrieve import Query
 from bot.text import sentence_spans
-from bot.types import Bio, Draft, DraftSentence, Hit
+from bot.types import SUGGESTIONS_PREFIX, Bio, Draft, DraftSentence, Hit
 
 log = logging.getLogger(__name__)
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+")
 
@@ -160,7 +161,7 @@ class LLMCondenser:
         if not history:
             return question
         # Citation markers in earlier answers mean nothing to the rewriter and leak into its output.
-        turns = [{**m, "content": _MARKER.sub("", m["content"])} for m in history[-8:]]
+        turns = [{**m, "content": _for_condensing(m["content"])} for m in history[-8:]]
         prompt = render("condense", history=turns, question=question)
         try:
             reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()
@@ -168,6 +169,13 @@ class LLMCondenser:
             log.warning("chat model failed to condense, using rules: %s", exc)
             reply = ""
         line = _MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
-        if not line or len(line) > 3 * len(question) + 200:
-            return self.fallback.condense(question, history, bios)
+        ruled = self.fallback.condense(question, history, bios)
+        unresolved = _PERSON_PRONOUN.search(line) and ruled != question and not _PERSON_PRONOUN.search(ruled)
+        if not line or len(line) > 3 * len(question) + 200 or unresolved:
+            return ruled  # the model's rewrite is unusable, or left a "he" the rules can resolve
         return line
+
+
+def _for_condensing(content: str) -> str:
+    """An earlier message without citation markers or a refusal's suggested questions, which mislead rewriting."""
+    return _MARKER.sub("", content.split(SUGGESTIONS_PREFIX)[0])

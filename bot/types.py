@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 Kind = Literal["story", "bio"]
 
+# How a refusal's text lists questions the sources do cover; the web UI turns them back into buttons.
+SUGGESTIONS_PREFIX = " You could ask: "
+SUGGESTIONS_SEPARATOR = " / "
+
 
 @dataclass(frozen=True)
 class Section:

@@ -9,6 +9,9 @@ SAMPLES = {
     "passages": [{"number": 1, "title": "T", "label": "What's happened", "text": "Belarus released 123 prisoners."}],
     "question": "Why?",
     "history": [{"role": "user", "content": "Who is Ales Bialiatski?"}],
+    "title": "Belarus releases 123 political prisoners",
+    "text": "Belarus has released 123 political prisoners.",
+    "count": 5,
 }
 
 
@@ -20,7 +23,7 @@ def test_every_prompt_renders(name: str) -> None:
 
 
 def test_rendering_is_strict() -> None:
-    assert set(prompt_names()) == {"answer_system", "answer_user", "condense"}
+    assert set(prompt_names()) == {"answer_system", "answer_user", "condense", "suggest"}
     with pytest.raises(PromptError, match="missing"):
         render("condense", question="x")
     with pytest.raises(PromptError, match=r"unknown \['typo'\]"):

@@ -15,6 +15,7 @@ from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError
 from bot.feedback import FeedbackStore
+from bot.text import cited_sentences
 from bot.types import Answer
 from bot.ui import render
 from bot.ui.render import Turn
@@ -68,7 +69,7 @@ def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterat
     assert answer is not None
     data = answer.to_dict()
     if not answer.refused:
-        sentences = render.answer_sentences(answer.text)
+        sentences = cited_sentences(answer.text)
         for shown in range(1, len(sentences)):
             # A new list each time: Gradio may still hold the previous one.
             turns = [*turns[:-1], replace(turns[-1], answer={**data, "text": " ".join(sentences[:shown])}, draft="")]

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from bot.bot import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR
 from bot.index import StoryInfo
+from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-_CITED_SENTENCE = re.compile(r"\S.*?\][.!?\"”’]*(?=\s|$)")
 
 
 @dataclass
@@ -25,14 +24,6 @@ class Turn:
     passages: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: bool = False
     draft: str = ""
-
-
-def answer_sentences(text: str) -> list[str]:
-    """The answer's sentences, each with its markers, for sentence-by-sentence display."""
-    matches = list(_CITED_SENTENCE.finditer(text))
-    sentences = [m.group() for m in matches]
-    rest = text[matches[-1].end() if matches else 0 :].strip()
-    return [*sentences, rest] if rest else (sentences or [text])
 
 
 def story_header(story: StoryInfo | None, count: int) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import Bot
-from bot.evaluation import Case, load_cases, run_case
+from bot.editor.checks import Case, load_cases, run_case
 
 CASES = load_cases(Path(__file__).with_name("questions.yaml"))
 
@@ -21,8 +21,8 @@ PARAMS = [
 
 @pytest.mark.parametrize("case", PARAMS, ids=[c.question[:50] for c in CASES])
 def test_question_set(real_bot: Bot, case: Case) -> None:
-    outcome = run_case(real_bot, case)
-    assert outcome.passed, f"{outcome.reasons}: {outcome.answer.text}"
+    result = run_case(real_bot, case)
+    assert result.passed, f"{result.reasons}: {result.answer.text}"
 
 
 def test_headline_question_is_answered_with_cited_quotes(real_bot: Bot) -> None:

@@ -1,5 +1,6 @@
 from bot.index import StoryInfo
-from bot.ui.render import Turn, answer_sentences, conversation, highlight, story_header
+from bot.text import cited_sentences
+from bot.ui.render import Turn, conversation, highlight, story_header
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>alert(1)</script>'
 
@@ -37,9 +38,9 @@ def test_highlight_marks_the_quote_in_its_passage() -> None:
     assert highlight("unrelated", "Missing.") == "<mark>Missing.</mark>"
 
 
-def test_answer_sentences_split_after_markers() -> None:
+def test_cited_sentences_split_after_markers() -> None:
     text = "Belarus freed 123 people [1]. The timing aligns with relief [2][3]. Bio without stop [4]"
-    assert answer_sentences(text) == [
+    assert cited_sentences(text) == [
         "Belarus freed 123 people [1].",
         "The timing aligns with relief [2][3].",
         "Bio without stop [4]",

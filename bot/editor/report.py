@@ -1,0 +1,68 @@
+"""A self-contained HTML report of editor checks: summary first, then each question in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from bot.editor.checks import Result, summary
+
+_STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222; }
+.summary { padding: 0.8em 1em; border-radius: 8px; }
+.summary.pass { background: #e8f5e9; } .summary.fail { background: #fdecec; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid #ddd; vertical-align: top; }
+.verdict-pass { color: #1b5e20; font-weight: 600; } .verdict-fail { color: #b71c1c; font-weight: 600; }
+section.case { border-top: 2px solid #eee; padding-top: 0.5em; margin-top: 1.5em; }
+blockquote { margin: 0.3em 0 0.6em 1em; padding-left: 0.6em; border-left: 3px solid #ccc; color: #444; }
+.reasons { color: #b71c1c; } .refused { font-style: italic; }
+"""
+
+
+def render_report(results: list[Result], title: str) -> str:
+    """The report as one HTML document (no external resources; all text escaped)."""
+    counts = summary(results)
+    state = "pass" if counts["failed"] == 0 else "fail"
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = "".join(_row(i, r) for i, r in enumerate(results, start=1))
+    cases = "".join(_case(i, r) for i, r in enumerate(results, start=1))
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>"
+        f'<div class="summary {state}" id="summary"><strong>{counts["passed"]} of {counts["total"]} passed</strong>'
+        f" — {counts['failed']} failed. Checked {when}.</div>"
+        "<table><thead><tr><th>#</th><th>Question</th><th>Verdict</th><th>Cited</th><th>Latency</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{cases}</body></html>"
+    )
+
+
+def _row(i: int, result: Result) -> str:
+    verdict = "pass" if result.passed else "fail"
+    return (
+        f'<tr><td><a href="#case-{i}">{i}</a></td><td>{escape(result.case.question)}</td>'
+        f'<td class="verdict-{verdict}">{verdict.upper()}</td><td>{escape(", ".join(cited_labels(result)))}</td>'
+        f"<td>{result.seconds * 1000:.0f} ms</td></tr>"
+    )
+
+
+def _case(i: int, result: Result) -> str:
+    answer = result.answer
+    reasons = "".join(f"<li>{escape(r)}</li>" for r in result.reasons)
+    why = f'<ul class="reasons">{reasons}</ul>' if reasons else ""
+    sources = "".join(
+        f"<li>[{c.number}] {escape(c.title)} — {escape(c.section or c.entity or 'article')}"
+        f"<blockquote>{escape(c.quote)}</blockquote></li>"
+        for c in answer.citations
+    )
+    text_class = ' class="refused"' if answer.refused else ""
+    return (
+        f'<section class="case" id="case-{i}"><h2>{i}. {escape(result.case.question)}</h2>'
+        f'<p class="verdict-{"pass" if result.passed else "fail"}">{"PASS" if result.passed else "FAIL"}</p>{why}'
+        f"<p{text_class}>{escape(answer.text)}</p><ol>{sources}</ol></section>"
+    )
+
+
+def cited_labels(result: Result) -> list[str]:
+    """The sections or people an answer cites, in order."""
+    return list(dict.fromkeys(c.section or c.entity or c.story_id for c in result.answer.citations))

@@ -1,0 +1,58 @@
+"""Propose reader questions for a story and keep only those the bot answers well from that story."""
+
+from __future__ import annotations
+
+import logging
+
+from langchain_core.messages import HumanMessage
+
+from bot.bot import Bot
+from bot.editor.checks import Case, Result, run_case
+from bot.llm import LLMAnswerer
+from bot.prompts import render
+
+log = logging.getLogger(__name__)
+
+# Reader questions that newsroom section headings answer.
+_SECTION_QUESTIONS = {
+    "what's happened": "What happened?",
+    "what's behind the headline?": "What is behind the headline?",
+    "what the papers say": "What do the papers say?",
+    "how we got here": "How did we get here?",
+}
+
+
+def candidates(bot: Bot, story: str) -> list[str]:
+    """Questions drawn from the story's sections and people (and from the LLM, when one is configured)."""
+    bot.retriever.check_story(story)
+    catalog = bot.catalog()
+    info = catalog.stories[story]
+    chunks = [c for c in bot.index.snapshot().chunks if c.doc_id == story]
+    questions = [
+        _SECTION_QUESTIONS[s.lower()]
+        for s in dict.fromkeys(c.section or "" for c in chunks)
+        if s.lower() in _SECTION_QUESTIONS
+    ]
+    questions += [f"Who is {bio.name}?" for bio in catalog.bios if story in bio.stories]
+    questions += [q.question for q in info.questions]
+    if isinstance(bot.answerer, LLMAnswerer):
+        questions += _from_llm(bot, info.title, "\n\n".join(c.text for c in chunks))
+    return list(dict.fromkeys(questions))
+
+
+def _from_llm(bot: Bot, title: str, text: str) -> list[str]:
+    assert isinstance(bot.answerer, LLMAnswerer)
+    prompt = render("suggest", title=title, text=text[:6000], count=6)
+    try:
+        reply = str(bot.answerer.model.invoke([HumanMessage(prompt)]).content)
+    except Exception as exc:
+        log.warning("chat model failed to suggest questions: %s", exc)
+        return []
+    lines = [line.strip().lstrip("-*0123456789.) ").strip() for line in reply.splitlines()]
+    return [line for line in lines if line.endswith("?") and 8 <= len(line) <= 200]
+
+
+def suggest(bot: Bot, story: str) -> list[Result]:
+    """Every candidate's check result; those that passed the default verdicts come first."""
+    results = [run_case(bot, Case(question=q, story=story)) for q in candidates(bot, story)]
+    return sorted(results, key=lambda r: not r.passed)
