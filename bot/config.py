@@ -31,6 +31,7 @@ ENV_NAMES = {
     "feedback_path": "STORYBOT_FEEDBACK_PATH",
     "host": "STORYBOT_HOST",
     "port": "STORYBOT_PORT",
+    "editor_token": "STORYBOT_EDITOR_TOKEN",
 }
 
 
@@ -52,6 +53,12 @@ class Settings:
     feedback_path: Path = Path(".storybot/feedback.sqlite3")
     host: str = "127.0.0.1"
     port: int = 7860
+    editor_token: str | None = field(default=None, repr=False)
+
+    @property
+    def local_only(self) -> bool:
+        """True when the web app listens on loopback only, so no one else can reach it."""
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     def __post_init__(self) -> None:
         for name in ("corpus_dir", "index_dir", "gguf_path", "feedback_path"):

@@ -16,7 +16,7 @@ th, td { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid #ddd; 
 .verdict-pass { color: #1b5e20; font-weight: 600; } .verdict-fail { color: #b71c1c; font-weight: 600; }
 section.case { border-top: 2px solid #eee; padding-top: 0.5em; margin-top: 1.5em; }
 blockquote { margin: 0.3em 0 0.6em 1em; padding-left: 0.6em; border-left: 3px solid #ccc; color: #444; }
-.reasons { color: #b71c1c; } .refused { font-style: italic; }
+.reasons { color: #b71c1c; } .refused { font-style: italic; } ul.sources { list-style: none; padding-left: 0.5em; }
 """
 
 
@@ -59,7 +59,7 @@ def _case(i: int, result: Result) -> str:
     return (
         f'<section class="case" id="case-{i}"><h2>{i}. {escape(result.case.question)}</h2>'
         f'<p class="verdict-{"pass" if result.passed else "fail"}">{"PASS" if result.passed else "FAIL"}</p>{why}'
-        f"<p{text_class}>{escape(answer.text)}</p><ol>{sources}</ol></section>"
+        f'<p{text_class}>{escape(answer.text)}</p><ul class="sources">{sources}</ul></section>'
     )
 
 

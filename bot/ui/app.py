@@ -18,6 +18,7 @@ from bot.feedback import FeedbackStore
 from bot.text import cited_sentences
 from bot.types import Answer
 from bot.ui import render
+from bot.ui.editor import editor_tab
 from bot.ui.render import Turn
 
 log = logging.getLogger(__name__)
@@ -112,38 +113,49 @@ def new_conversation() -> Update:
     return render.conversation([]), [], ""
 
 
-def create_app(bot: Bot, feedback: FeedbackStore) -> gr.Blocks:
-    """The reader's page for `bot`; ratings go to `feedback`."""
+def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = None) -> gr.Blocks:
+    """The reader's page for `bot` (ratings go to `feedback`) and the editors' tab."""
+    settings = settings or bot.settings
     stories = bot.stories()
     choices = [(s.title, s.id) for s in stories] + ([("All stories", ALL_STORIES)] if len(stories) > 1 else [])
     first = stories[0].id if stories else ALL_STORIES
     with gr.Blocks(title="Storybot", analytics_enabled=False) as app:
         turns = gr.State([])
-        with gr.Column(elem_id="sb-page"):
-            story = gr.Dropdown(
-                choices=choices, value=first, label="Story", visible=len(choices) > 1, elem_id="sb-story-pick"
-            )
-            header = gr.HTML(elem_id="sb-header")
-            with gr.Row(elem_id="sb-suggested"):
-                buttons = [
-                    gr.Button(visible=False, size="sm", elem_classes="sb-suggested-q") for _ in range(MAX_SUGGESTIONS)
-                ]
-            log_html = gr.HTML(
-                render.conversation([]), elem_id="sb-conversation", js_on_load=_read_js("conversation.js")
-            )
-            with gr.Row(elem_id="sb-ask-row"):
-                question = gr.Textbox(
-                    placeholder="Ask about the story…", show_label=False, scale=5, elem_id="sb-question", max_lines=4
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask", elem_id="sb-ask"), gr.Column(elem_id="sb-page"):
+                story = gr.Dropdown(
+                    choices=choices, value=first, label="Story", visible=len(choices) > 1, elem_id="sb-story-pick"
                 )
-                send = gr.Button("Ask", variant="primary", scale=1, elem_id="sb-send")
-            with gr.Row(elem_id="sb-feedback"):
-                up = gr.Button("Helpful", size="sm", elem_id="sb-up")
-                down = gr.Button("Not helpful", size="sm", elem_id="sb-down")
-                comment = gr.Textbox(
-                    placeholder="Optional comment on the last answer", show_label=False, scale=3, elem_id="sb-comment"
+                header = gr.HTML(elem_id="sb-header")
+                with gr.Row(elem_id="sb-suggested"):
+                    buttons = [
+                        gr.Button(visible=False, size="sm", elem_classes="sb-suggested-q")
+                        for _ in range(MAX_SUGGESTIONS)
+                    ]
+                log_html = gr.HTML(
+                    render.conversation([]), elem_id="sb-conversation", js_on_load=_read_js("conversation.js")
                 )
-                reset = gr.Button("New conversation", size="sm", elem_id="sb-new")
-            status = gr.Markdown(elem_id="sb-status")
+                with gr.Row(elem_id="sb-ask-row"):
+                    question = gr.Textbox(
+                        placeholder="Ask about the story…",
+                        show_label=False,
+                        scale=5,
+                        elem_id="sb-question",
+                        max_lines=4,
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="sb-send")
+                with gr.Row(elem_id="sb-feedback"):
+                    up = gr.Button("Helpful", size="sm", elem_id="sb-up")
+                    down = gr.Button("Not helpful", size="sm", elem_id="sb-down")
+                    comment = gr.Textbox(
+                        placeholder="Optional comment on the last answer",
+                        show_label=False,
+                        scale=3,
+                        elem_id="sb-comment",
+                    )
+                    reset = gr.Button("New conversation", size="sm", elem_id="sb-new")
+                status = gr.Markdown(elem_id="sb-status")
+            editor_tab(bot, settings)
         outputs = [log_html, turns, question]
         story_outputs = [header, *buttons]
         app.load(lambda s: choose_story(bot, s), story, story_outputs)
@@ -168,7 +180,7 @@ def _read_js(name: str) -> str:
 def launch(bot: Bot, settings: Settings) -> None:
     """Serve the page on the configured host and port, with no request leaving the machine."""
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    app = create_app(bot, FeedbackStore(settings.feedback_path))
+    app = create_app(bot, FeedbackStore(settings.feedback_path), settings)
     app.launch(
         server_name=settings.host,
         server_port=settings.port,

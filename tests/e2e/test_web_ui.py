@@ -117,3 +117,16 @@ def test_no_request_leaves_the_machine(page: Any, server: Any) -> None:
     ask(page, "Who is Lukashenko?")
     outside = [u for u in server.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
     assert outside == []
+
+
+def test_editor_tab_runs_the_story_checks_and_offers_the_report(page: Any, shot: Any) -> None:
+    page.get_by_role("tab", name="Editor").click()
+    page.click("#sb-run-checks")
+    page.locator("#sb-editor-status").filter(has_text="passed").wait_for(timeout=TIMEOUT)
+    table = page.locator("#sb-checks").inner_text()
+    assert "Why Did Belarus Release Opposition Leaders Now?" in table and "PASS" in table
+    page.fill("#sb-edit-q textarea", "How many political prisoners did Belarus release?")
+    page.click("#sb-run-one")
+    page.locator("#sb-checks").filter(has_text="How many political prisoners").wait_for(timeout=TIMEOUT)
+    assert page.locator("#sb-report a").count() >= 1
+    shot(page, "7-editor")
