@@ -64,7 +64,10 @@ class Bot:
         self.answerer = answerer
         self.condenser = condenser
         self.extractive = extractive
+        # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
         self.last_trace: Trace | None = None
+        self._idf_for: str | None = None
+        self._idf_cache: dict[str, float] = {}
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
@@ -166,9 +169,9 @@ class Bot:
     def _idf(self, catalog: Catalog) -> dict[str, float]:
         # One table per snapshot: computing it per question would cost O(vocabulary) each time.
         key = self.index.snapshot().name
-        if getattr(self, "_idf_key", None) != key:
+        if self._idf_for != key:
             self._idf_cache = _DefaultIdf(idf_table(catalog), unknown_idf(catalog))
-            self._idf_key = key
+            self._idf_for = key
         return self._idf_cache
 
 

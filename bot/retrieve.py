@@ -94,6 +94,7 @@ class Retriever:
         self.rrf_k = rrf_k
         self.weights = (lexical_weight, dense_weight)
         self.per_section = per_section
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
 
     def check_story(self, story: str | None) -> None:
         """Raise `UnknownStoryError` for a story id the index does not hold."""
@@ -127,10 +128,18 @@ class Retriever:
             return []
         scores = snap.bm25.get_scores(tokens)
         if story is not None:
-            allowed = np.array([c.doc_id == story or story in c.stories for c in snap.chunks])
-            scores = np.where(allowed, scores, 0.0)
+            scores = np.where(self._story_mask(snap, story), scores, 0.0)
         top = np.argsort(-scores)[: self.candidates]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _story_mask(self, snap: Snapshot, story: str) -> np.ndarray:
+        # Built once per story and snapshot: a Python pass over every chunk costs ms per question.
+        key = (snap.name, story)
+        if key not in self._masks:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = np.array([c.doc_id == story or story in c.stories for c in snap.chunks])
+        return self._masks[key]
 
     def _diversify(self, hits: list[Hit], k: int) -> list[Hit]:
         # One long section must not fill every slot; overflow hits only fill what is left.

@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage
 
 from bot import Answer, Bot, Settings, build_bot
 from bot.llm import REFUSAL_TOKEN, parse_answer
+from bot.retrieve import make_query
 
 
 def _llm_bot(settings: Settings, chroma: chromadb.ClientAPI, *replies: str) -> Bot:
@@ -38,9 +39,7 @@ def test_llm_answer_is_verified_and_quoted(settings: Settings, chroma: chromadb.
         "Many observers were surprised."
     )
     bot = _llm_bot(settings, chroma, "placeholder")
-    hits = bot.retriever.search(
-        __import__("bot.retrieve").retrieve.make_query("Why did Belarus release prisoners?", bot.catalog())
-    )
+    hits = bot.retriever.search(make_query("Why did Belarus release prisoners?", bot.catalog()))
     n = 1 + next(i for i, h in enumerate(hits) if h.chunk.section == "What's happened")
     bot = _llm_bot(settings, chroma, reply.format(n=n))
     answer = bot.ask("Why did Belarus release prisoners?")
