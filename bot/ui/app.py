@@ -96,16 +96,27 @@ def choose_story(bot: Bot, story: str) -> list[Any]:
     return [render.story_header(info, len(stories)), *buttons]
 
 
-def rate(store: FeedbackStore, turns: list[Turn], rating: int, comment: str, story: str) -> tuple[str, str]:
-    """Store a thumbs up/down on the latest answer; returns a status line and clears the comment."""
-    answered = [t for t in turns if t.answer is not None and not t.pending]
-    if not answered:
-        return "Ask a question first, then rate the answer.", comment
+def rate(
+    store: FeedbackStore, turns: list[Turn], target: str, comment: str, story: str
+) -> tuple[str, list[Turn], str, str]:
+    """Store a reader's rating of one answer. `target` is "TURN RATING" (e.g. "2 -1"), set by the page's script.
+
+    Returns the page, the turns (the rated one marked), a status line and the comment box (cleared when saved).
+    """
     try:
-        store.add(rating, answered[-1].question, answered[-1].answer or {}, comment, story or None)
+        index, rating = (int(part) for part in target.split())
+        turn = turns[index]
+    except (ValueError, IndexError):
+        return render.conversation(turns), turns, "Sorry: that answer is no longer on the page.", comment
+    if turn.answer is None or turn.pending:
+        return render.conversation(turns), turns, "Wait for the answer, then rate it.", comment
+    try:
+        store.add(rating, turn.question, turn.answer, comment, story or None)
     except BotError as exc:
-        return f"Sorry: {exc}", comment
-    return ("Thanks — saved. Editors review every rating." if rating > 0 else "Thanks — an editor will look at it."), ""
+        return render.conversation(turns), turns, f"Sorry: {exc}", comment
+    turns = [*turns[:index], replace(turn, rating=rating), *turns[index + 1 :]]
+    thanks = "Thanks — saved. Editors review every rating." if rating > 0 else "Thanks — an editor will look at it."
+    return render.conversation(turns), turns, thanks, ""
 
 
 def new_conversation() -> Update:
@@ -145,16 +156,17 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="sb-send")
                 with gr.Row(elem_id="sb-feedback"):
-                    up = gr.Button("Helpful", size="sm", elem_id="sb-up")
-                    down = gr.Button("Not helpful", size="sm", elem_id="sb-down")
                     comment = gr.Textbox(
-                        placeholder="Optional comment on the last answer",
+                        placeholder="Optional comment, sent with your next Yes/No rating of an answer",
                         show_label=False,
                         scale=3,
                         elem_id="sb-comment",
                     )
                     reset = gr.Button("New conversation", size="sm", elem_id="sb-new")
                 status = gr.Markdown(elem_id="sb-status")
+                # Filled by the page's script when a reader rates an answer inside the conversation.
+                rate_target = gr.Textbox(visible="hidden", elem_id="sb-rate-target")
+                rate_go = gr.Button(visible="hidden", elem_id="sb-rate-go")
             editor_tab(bot, settings)
         outputs = [log_html, turns, question]
         story_outputs = [header, *buttons]
@@ -167,8 +179,11 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
         gr.on([send.click, question.submit], respond, [question, turns, story], outputs, show_progress="hidden")
         for button in buttons:
             button.click(respond, [button, turns, story], outputs, show_progress="hidden")
-        up.click(lambda t, c, s: rate(feedback, t, 1, c, s), [turns, comment, story], [status, comment])
-        down.click(lambda t, c, s: rate(feedback, t, -1, c, s), [turns, comment, story], [status, comment])
+        rate_go.click(
+            lambda t, r, c, s: rate(feedback, t, r, c, s),
+            [turns, rate_target, comment, story],
+            [log_html, turns, status, comment],
+        )
         reset.click(new_conversation, None, outputs).then(lambda: "", None, status)
     return app  # type: ignore[no-any-return]
 

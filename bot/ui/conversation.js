@@ -12,6 +12,14 @@ element.addEventListener("click", (event) => {
     panel.querySelector("summary").focus();
     return;
   }
+  const rating = event.target.closest("button.sb-rate-btn");
+  if (rating) {
+    const box = document.querySelector("#sb-rate-target textarea");
+    box.value = rating.dataset.turn + " " + rating.dataset.rating;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    setTimeout(() => document.querySelector("#sb-rate-go").click(), 50);
+    return;
+  }
   const suggestion = event.target.closest("button.sb-suggest");
   if (suggestion) {
     const box = document.querySelector("#sb-question textarea");

@@ -24,6 +24,7 @@ class Turn:
     passages: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: bool = False
     draft: str = ""
+    rating: int | None = None
 
 
 def story_header(story: StoryInfo | None, count: int) -> str:
@@ -55,7 +56,19 @@ def _turn(index: int, turn: Turn) -> str:
         body = _refusal(turn.answer)
     else:
         body = _answer(index, turn)
+    if turn.answer is not None and not turn.pending and turn.error is None:
+        body += _rating(index, turn.rating)
     return f'<section class="sb-turn" id="turn-{index}">{question}{body}</section>'
+
+
+def _rating(index: int, rating: int | None) -> str:
+    if rating is not None:
+        return '<div class="sb-rate">Thanks for rating this answer.</div>'
+    buttons = "".join(
+        f'<button type="button" class="sb-rate-btn" data-turn="{index}" data-rating="{value}">{label}</button>'
+        for value, label in ((1, "Yes"), (-1, "No"))
+    )
+    return f'<div class="sb-rate">Was this helpful? {buttons}</div>'
 
 
 def _answer(index: int, turn: Turn) -> str:

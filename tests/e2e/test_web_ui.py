@@ -86,10 +86,11 @@ def test_errors_are_shown_in_the_chat(page: Any) -> None:
 
 
 def test_feedback_is_stored_with_the_answer(page: Any, server: Any) -> None:
-    ask(page, "How many political prisoners did Belarus release?")
+    turn = ask(page, "How many political prisoners did Belarus release?")
     page.fill("#sb-comment textarea", "clear and sourced")
-    page.click("#sb-up")
+    turn.get_by_role("button", name="Yes").click()
     page.get_by_text("Thanks — saved").wait_for(timeout=TIMEOUT)
+    turn.get_by_text("Thanks for rating this answer.").wait_for(timeout=TIMEOUT)
     with sqlite3.connect(server.feedback) as db:
         rows = db.execute("SELECT rating, comment, question, answer, citations FROM feedback").fetchall()
     assert rows[-1][:3] == (1, "clear and sourced", "How many political prisoners did Belarus release?")

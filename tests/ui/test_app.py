@@ -68,16 +68,20 @@ def test_choose_story_updates_header_and_buttons(fake_bot: Bot) -> None:
     assert "All stories" in choose_story(fake_bot, "")[0]
 
 
-def test_rating_is_stored_with_question_answer_and_citations(fake_bot: Bot, tmp_path: Path) -> None:
+def test_each_answer_can_be_rated_with_a_comment(fake_bot: Bot, tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite3")
-    assert rate(store, [], 1, "", "")[0].startswith("Ask a question first")
     *_, (_, turns, _) = ask(fake_bot, "How many political prisoners did Belarus release?", [], None)
-    status, comment = rate(store, turns, -1, "  missing context ", "belarus-prisoners-released")
-    assert "Thanks" in status and comment == ""
+    *_, (html, turns, _) = ask(fake_bot, "Who is Ales Bialiatski?", turns, None)
+    assert html.count('class="sb-rate-btn"') == 4  # Yes and No under both answers
+    html, turns, status, comment = rate(store, turns, "0 -1", "  missing context ", "belarus-prisoners-released")
+    assert "Thanks" in status and comment == "" and turns[0].rating == -1
+    assert html.count('class="sb-rate-btn"') == 2 and "Thanks for rating this answer." in html
     (saved,) = store.all()
     assert (saved.rating, saved.comment, saved.story) == (-1, "missing context", "belarus-prisoners-released")
+    assert saved.question == "How many political prisoners did Belarus release?"
     assert saved.answer["citations"] and "123" in saved.answer["text"]
-    assert rate(store, turns, 1, "x" * 3000, "")[0].startswith("Sorry: the comment is 3000")
+    assert rate(store, turns, "9 1", "", "")[2].startswith("Sorry: that answer is no longer")
+    assert rate(store, turns, "1 1", "x" * 3000, "")[2].startswith("Sorry: the comment is 3000")
     with pytest.raises(InputError):
         store.add(0, "q", {})
 
