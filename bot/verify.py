@@ -81,8 +81,19 @@ def unknown_names(question: str, catalog: Catalog) -> list[str]:
         if fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
             continue
         if not _known(token, catalog):
-            missing.append(token)
-    return missing
+            missing.append((match.start(), match.start() + len(token)))
+    return _phrases(question, missing)
+
+
+def _phrases(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Adjacent unknown words as one phrase: "2022 World Cup", not "2022", "World", "Cup"."""
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and text[merged[-1][1] : start].strip() == "":
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [text[start:end] for start, end in merged]
 
 
 def assess(query: Query, hits: list[Hit], catalog: Catalog, idf: dict[str, float]) -> Evidence:
