@@ -1,8 +1,8 @@
-"""Serve the reader's chat page: build settings and bot, create the app, launch."""
+"""Serve the reader's page and the HTTP API: build settings and bot, then serve both in one process."""
 
 from bot import Settings, build_bot
-from bot.ui import launch
+from bot.api import serve
 
 if __name__ == "__main__":
     settings = Settings.from_env()
-    launch(build_bot(settings), settings)
+    serve(build_bot(settings), settings)

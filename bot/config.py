@@ -32,6 +32,8 @@ ENV_NAMES = {
     "host": "STORYBOT_HOST",
     "port": "STORYBOT_PORT",
     "editor_token": "STORYBOT_EDITOR_TOKEN",
+    "api_keys": "STORYBOT_API_KEYS",
+    "rate_limit": "STORYBOT_RATE_LIMIT",
 }
 
 
@@ -54,6 +56,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     editor_token: str | None = field(default=None, repr=False)
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    rate_limit: int = 60
 
     @property
     def local_only(self) -> bool:
@@ -98,6 +102,8 @@ def _convert(name: str, raw: str, var: str) -> Any:
             raise ConfigError(f"{var} must be a whole number, got {raw!r}") from None
     if "Path" in kind:
         return Path(raw)
+    if "tuple" in kind:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
     return raw
 
 
@@ -114,6 +120,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"port must be between 1 and 65535; got {s.port}")
     if not s.host.strip():
         raise ConfigError("host must not be empty")
+    if not s.local_only and not s.api_keys:
+        raise ConfigError(f"the app listens on {s.host}, beyond this machine: set STORYBOT_API_KEYS (comma-separated)")
+    if not 1 <= s.rate_limit <= 100_000:
+        raise ConfigError(f"rate_limit must be between 1 and 100000 requests a minute; got {s.rate_limit}")
     if not s.embedding_model.strip():
         raise ConfigError("embedding_model must not be empty")
     if s.answerer == "openai":

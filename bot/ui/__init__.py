@@ -1,5 +1,5 @@
 """The web UI: a Gradio page over a `Bot`."""
 
-from bot.ui.app import create_app, launch
+from bot.ui.app import create_app
 
-__all__ = ["create_app", "launch"]
+__all__ = ["create_app"]

@@ -192,14 +192,7 @@ def _read_js(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def launch(bot: Bot, settings: Settings) -> None:
-    """Serve the page on the configured host and port, with no request leaving the machine."""
+def theme_and_css() -> tuple[gr.themes.Base, str]:
+    """System fonts (nothing fetched from outside) and the page's stylesheet."""
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    app = create_app(bot, FeedbackStore(settings.feedback_path), settings)
-    app.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        theme=theme,
-        css=_read_js("style.css"),
-        footer_links=[],
-    )
+    return theme, _read_js("style.css")

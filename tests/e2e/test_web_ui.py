@@ -131,3 +131,17 @@ def test_editor_tab_runs_the_story_checks_and_offers_the_report(page: Any, shot:
     page.locator("#sb-checks").filter(has_text="How many political prisoners").wait_for(timeout=TIMEOUT)
     assert page.locator("#sb-report a").count() >= 1
     shot(page, "7-editor")
+
+
+def test_the_same_server_answers_the_http_api(server: Any) -> None:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        server.url + "api/ask",
+        data=json.dumps({"question": "Who is Kolesnikova?"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.load(response)
+    assert answer["citations"][0]["entity"] == "Maria Kalesnikava" and not answer["refused"]

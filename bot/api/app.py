@@ -1,0 +1,225 @@
+"""FastAPI routes over a `Bot`: the plain JSON API and an OpenAI-compatible chat endpoint."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter
+from bot.bot import Bot
+from bot.config import Settings
+from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
+from bot.text import cited_sentences
+from bot.types import Answer
+
+MODEL_ID = "storybot"
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class AskRequest(BaseModel):
+    """`POST /api/ask`."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str
+    history: list[dict[str, Any]] | None = None
+    story: str | None = None
+
+
+class ChatMessage(BaseModel):
+    """One OpenAI-style message; content may be text or a list of text parts."""
+
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatRequest(BaseModel):
+    """`POST /v1/chat/completions` (unknown OpenAI parameters such as temperature are accepted and ignored)."""
+
+    model: str = MODEL_ID
+    messages: list[ChatMessage]
+    stream: bool = False
+    story: str | None = None
+
+
+def create_api(bot: Bot, settings: Settings) -> FastAPI:
+    """The API app; `serve` mounts the web page on it too."""
+    api = FastAPI(title="Storybot API", version="0.1.0", description="Cited answers about the newsroom's stories.")
+    guard = Guard(settings.api_keys, RateLimiter(settings.rate_limit))
+
+    @api.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.message, exc.headers)
+
+    @api.get("/api/health")
+    async def health() -> dict[str, Any]:
+        try:
+            snapshot = await run_in_threadpool(bot.index.snapshot)
+        except IndexNotReadyError as exc:
+            raise ApiError(503, str(exc)) from None
+        return {"status": "ok", "stories": len(snapshot.catalog.stories), "chunks": len(snapshot.chunks)}
+
+    @api.get("/api/stories")
+    async def stories(request: Request) -> list[dict[str, Any]]:
+        guard.caller(request)
+        return [
+            {
+                "id": s.id,
+                "title": s.title,
+                "published": s.published,
+                "url": s.url,
+                "questions": [{"question": q.question, "teaser": q.teaser} for q in s.questions],
+            }
+            for s in await run_in_threadpool(bot.stories)
+        ]
+
+    @api.post("/api/ask", response_model=None)
+    async def ask(request: Request, stream: bool = False) -> JSONResponse | StreamingResponse:
+        guard.caller(request)
+        body = _parse(AskRequest, await _body(request))
+        answer = await _answer(bot, body.question, body.history, body.story)
+        if stream:
+            return StreamingResponse(_ask_events(answer), media_type="text/event-stream")
+        return JSONResponse(answer.to_dict())
+
+    @api.get("/v1/models")
+    async def models(request: Request) -> dict[str, Any]:
+        guard.caller(request)
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "storybot"}]}
+
+    @api.post("/v1/chat/completions", response_model=None)
+    async def chat(request: Request) -> JSONResponse | StreamingResponse:
+        guard.caller(request)
+        body = _parse(ChatRequest, await _body(request))
+        question, history = _conversation(body.messages)
+        answer = await _answer(bot, question, history, body.story)
+        if body.stream:
+            return StreamingResponse(_chat_chunks(answer, body.model), media_type="text/event-stream")
+        return JSONResponse(_completion(answer, body.model))
+
+    return api
+
+
+async def _body(request: Request) -> bytes:
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise ApiError(413, f"request body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+    return body
+
+
+def _parse(model: type[ModelT], body: bytes) -> ModelT:
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        raise ApiError(400, "the request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+        raise ApiError(400, f"invalid request: {problems}") from None
+
+
+async def _answer(bot: Bot, question: str, history: list[dict[str, Any]] | None, story: str | None) -> Answer:
+    try:
+        return await run_in_threadpool(bot.ask, question, history, story)
+    except UnknownStoryError as exc:
+        raise ApiError(404, str(exc)) from None
+    except IndexNotReadyError as exc:
+        raise ApiError(503, str(exc)) from None
+    except BotError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+def _conversation(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
+    turns = [{"role": m.role, "content": _text(m.content)} for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1]["role"] != "user":
+        raise ApiError(400, "messages must end with a user message holding the question")
+    return turns[-1]["content"], turns[:-1]
+
+
+def _text(content: str | list[dict[str, Any]] | None) -> str:
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if part.get("type", "text") == "text")
+    return content or ""
+
+
+def sources_text(answer: Answer) -> str:
+    """The numbered sources as plain text, appended to chat answers."""
+    lines = [
+        f"[{c.number}] {c.title} — {c.section or c.entity or 'article'}: “{c.quote}”" + (f" {c.url}" if c.url else "")
+        for c in answer.citations
+    ]
+    return "\n\nSources:\n" + "\n".join(lines) if lines else ""
+
+
+def _sse(data: Any, event: str | None = None) -> str:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _ask_events(answer: Answer) -> Iterator[str]:
+    for i, sentence in enumerate(cited_sentences(answer.text)):
+        yield _sse({"text": sentence if i == 0 else " " + sentence}, "delta")
+    yield _sse(answer.to_dict()["citations"], "citations")
+    yield _sse(answer.to_dict(), "done")
+
+
+def _completion(answer: Answer, model: str) -> dict[str, Any]:
+    message = {"role": "assistant", "content": answer.text + sources_text(answer)}
+    return {
+        "id": "chatcmpl-storybot",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "citations": answer.to_dict()["citations"],
+        "refused": answer.refused,
+    }
+
+
+def _chat_chunks(answer: Answer, model: str) -> Iterator[str]:
+    base = {"id": "chatcmpl-storybot", "object": "chat.completion.chunk", "created": 0, "model": model}
+    pieces = [s if i == 0 else " " + s for i, s in enumerate(cited_sentences(answer.text))] + [sources_text(answer)]
+    yield _sse(
+        {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+    )
+    for piece in filter(None, pieces):
+        yield _sse({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+    final = {"index": 0, "delta": {}, "finish_reason": "stop"}
+    yield _sse({**base, "choices": [final], "citations": answer.to_dict()["citations"], "refused": answer.refused})
+    yield "data: [DONE]\n\n"
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    kinds = {
+        400: "invalid_request_error",
+        401: "authentication_error",
+        404: "not_found_error",
+        413: "request_too_large",
+        429: "rate_limit_error",
+        503: "service_unavailable",
+    }
+    return JSONResponse({"error": {"message": message, "type": kinds.get(status, "error")}}, status, headers=headers)
+
+
+def serve(bot: Bot, settings: Settings) -> None:
+    """Serve the web page at / and the API at /api and /v1, in one process."""
+    import gradio as gr
+    import uvicorn
+
+    from bot.feedback import FeedbackStore
+    from bot.ui.app import create_app, theme_and_css
+
+    api = create_api(bot, settings)
+    theme, css = theme_and_css()
+    page = create_app(bot, FeedbackStore(settings.feedback_path), settings)
+    app = gr.mount_gradio_app(api, page, path="/", theme=theme, css=css, footer_links=[])
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

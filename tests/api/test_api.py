@@ -1,0 +1,172 @@
+"""The HTTP API with a bot over fake models, through FastAPI's test client and the real openai client."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from bot import Bot, ConfigError, Settings
+from bot.api import create_api
+from bot.api.guard import RateLimiter
+
+
+@pytest.fixture
+def client(fake_bot: Bot) -> TestClient:
+    return TestClient(create_api(fake_bot, fake_bot.settings))
+
+
+def test_health_stories_models(client: TestClient) -> None:
+    assert client.get("/api/health").json()["status"] == "ok"
+    (story,) = client.get("/api/stories").json()
+    assert story["id"] == "belarus-prisoners-released"
+    assert story["questions"][0]["question"] == "Why Did Belarus Release Opposition Leaders Now?"
+    assert client.get("/v1/models").json()["data"][0]["id"] == "storybot"
+
+
+def test_ask_returns_the_answer_json(client: TestClient) -> None:
+    history = [
+        {"role": "user", "content": "Who is Ales Bialiatski?"},
+        {"role": "assistant", "content": "A defender [1]."},
+    ]
+    response = client.post("/api/ask", json={"question": "When was he born?", "history": history})
+    data = response.json()
+    assert response.status_code == 200 and set(data) == {"text", "citations", "refused"}
+    assert "1962" in data["text"] and data["citations"][0]["entity"] == "Ales Bialiatski"
+
+
+def test_ask_streams_deltas_then_citations_then_done(client: TestClient) -> None:
+    with client.stream(
+        "POST", "/api/ask?stream=true", json={"question": "Why did Belarus release opposition leaders now?"}
+    ) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = [block for block in r.read().decode().split("\n\n") if block]
+    kinds = [block.split("\n")[0].removeprefix("event: ") for block in events]
+    assert kinds[-2:] == ["citations", "done"] and set(kinds[:-2]) == {"delta"} and len(kinds) >= 3
+    done = json.loads(events[-1].split("data: ", 1)[1])
+    text = "".join(json.loads(e.split("data: ", 1)[1])["text"] for e in events[:-2])
+    assert text == done["text"] and done["citations"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/api/ask", {}, 400, "question: Field required"),
+        ("/api/ask", {"question": 5}, 400, "question: Input should be a valid string"),
+        ("/api/ask", {"question": "Who?", "extra": 1}, 400, "extra: Extra inputs are not permitted"),
+        ("/api/ask", {"question": "  "}, 400, "the question is empty"),
+        ("/api/ask", {"question": "Who is Lukashenko?", "story": "nope"}, 404, "unknown story id 'nope'"),
+        ("/api/ask", {"question": "Who?", "history": "x"}, 400, "history: Input should be a valid list"),
+        ("/api/ask", [1, 2], 400, "must be a JSON object"),
+        ("/v1/chat/completions", {"messages": []}, 400, "must end with a user message"),
+        (
+            "/v1/chat/completions",
+            {"messages": [{"role": "assistant", "content": "hi"}]},
+            400,
+            "must end with a user message",
+        ),
+        ("/v1/chat/completions", {}, 400, "messages: Field required"),
+    ],
+)
+def test_bad_input_gets_a_status_and_a_message(
+    client: TestClient, path: str, body: object, status: int, message: str
+) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == status
+    assert message in response.json()["error"]["message"]
+
+
+def test_invalid_json_and_huge_bodies(client: TestClient) -> None:
+    bad = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert bad.status_code == 400 and "not valid JSON" in bad.json()["error"]["message"]
+    huge = client.post("/api/ask", json={"question": "x" * 100_000})
+    assert huge.status_code == 413 and "the limit is 65536" in huge.json()["error"]["message"]
+
+
+def test_api_keys_when_configured(fake_bot: Bot) -> None:
+    settings = fake_bot.settings.with_changes(api_keys=("k-one", "k-two"))
+    client = TestClient(create_api(fake_bot, settings))
+    assert client.get("/api/stories").status_code == 401
+    assert (
+        client.get("/api/stories", headers={"Authorization": "Bearer wrong"}).json()["error"]["message"]
+        == "invalid API key"
+    )
+    assert client.get("/api/stories", headers={"Authorization": "Bearer k-two"}).status_code == 200
+    assert client.get("/api/stories", headers={"X-API-Key": "k-one"}).status_code == 200
+
+
+def test_keys_are_required_beyond_localhost() -> None:
+    with pytest.raises(ConfigError, match="set STORYBOT_API_KEYS"):
+        Settings(host="0.0.0.0")
+    assert Settings(host="0.0.0.0", api_keys=("k",)).api_keys == ("k",)
+    assert Settings.from_env({"STORYBOT_API_KEYS": "a, b,"}).api_keys == ("a", "b")
+
+
+def test_rate_limit_answers_429_with_retry_after(fake_bot: Bot) -> None:
+    client = TestClient(create_api(fake_bot, fake_bot.settings.with_changes(rate_limit=3)))
+    codes = [client.get("/v1/models").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = client.get("/v1/models")
+    assert "rate limit of 3 requests a minute" in limited.json()["error"]["message"]
+    assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_rate_limiter_refills() -> None:
+    limiter = RateLimiter(per_minute=60)
+    for _ in range(60):
+        limiter.check("a", now=0.0)
+    with pytest.raises(Exception, match="retry in 1 s"):
+        limiter.check("a", now=0.0)
+    limiter.check("a", now=1.0)  # one token a second comes back
+    limiter.check("b", now=0.0)  # callers are limited separately
+
+
+@pytest.fixture
+def live_url(fake_bot: Bot) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_api(fake_bot, fake_bot.settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/v1"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_openai_client_gets_cited_answers(live_url: str) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=live_url, api_key="unused-on-localhost")
+    assert [m.id for m in client.models.list()] == ["storybot"]
+    completion = client.chat.completions.create(
+        model="storybot",
+        messages=[
+            {"role": "user", "content": "Who is Ales Bialiatski?"},
+            {"role": "assistant", "content": "A human rights defender [1]."},
+            {"role": "user", "content": "When was he born?"},
+        ],
+    )
+    content = completion.choices[0].message.content or ""
+    assert "1962" in content and "\n\nSources:\n[1] Ales Bialiatski" in content
+    extra = completion.model_dump()
+    assert extra["citations"][0]["entity"] == "Ales Bialiatski" and extra["refused"] is False
+
+    stream = client.chat.completions.create(
+        model="storybot", messages=[{"role": "user", "content": "Who won the 2022 World Cup?"}], stream=True
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text.startswith("The sources here don't say.") and chunks[-1].choices[0].finish_reason == "stop"
+    assert chunks[-1].model_dump()["refused"] is True
