@@ -49,6 +49,7 @@ class Candidate:
     score: float
     coverage: float
     terms: frozenset[str]
+    about_people: bool = True
 
 
 def question_type(question: str) -> str:
@@ -77,10 +78,17 @@ def weight(key: KeyTerm, idf: dict[str, float]) -> float:
     return max(idf.get(t, 1.0) for t in key.typed)
 
 
+def covered(key: KeyTerm, have: set[str] | frozenset[str]) -> bool:
+    """True when `have` covers the key term. Names match exactly: "Viktar" must not stand for "Viktaravich"."""
+    if key.entity:
+        return not key.accepts.isdisjoint(have)
+    return any(covers(a, have) for a in key.accepts)
+
+
 def coverage(wanted: Sequence[KeyTerm], have: set[str] | frozenset[str], idf: dict[str, float]) -> float:
     """The IDF-weighted share of `wanted` that `have` covers."""
     total = sum(weight(k, idf) for k in wanted)
-    got = sum(weight(k, idf) for k in wanted if any(covers(a, have) for a in k.accepts))
+    got = sum(weight(k, idf) for k in wanted if covered(k, have))
     return got / total if total else 0.0
 
 
@@ -131,6 +139,8 @@ class ExtractiveAnswerer:
     def candidates(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
         """Every sentence of every hit, best first."""
         wanted = query.key_terms
+        # "Who is X?" is answered only from sentences about X; "Who ran against X?" may need others.
+        people = [k for k in wanted if k.entity] if all(k.entity for k in wanted) else []
         kind = question_type(query.text)
         out = []
         for rank, hit in enumerate(hits):
@@ -138,7 +148,7 @@ class ExtractiveAnswerer:
             prior = 1.0 / math.sqrt(rank + 1)
             # Terms the chunk's title or person already answer ("Tsikhanouskaya" in her bio) say
             # nothing about which of its sentences answers; score sentences on the rest.
-            specific = [k for k in wanted if not any(covers(a, context) for a in k.accepts)] or wanted
+            specific = [k for k in wanted if not covered(k, context)] or wanted
             chunk_cov = coverage(wanted, set(terms(hit.chunk.text)) | context, idf)
             for position, (start, end) in enumerate(sentence_spans(hit.chunk.text)):
                 text = hit.chunk.text[start:end]
@@ -153,7 +163,8 @@ class ExtractiveAnswerer:
                     score = 0.2 * own_cov + 0.25 * chunk_cov + 0.2 * prior + 0.35 * bonus + lead
                 else:
                     score = 0.45 * own_cov + 0.2 * cov + 0.2 * prior + 0.15 * bonus + lead
-                out.append(Candidate(rank, text, score, cov, own))
+                about = all(covered(k, own | context) for k in people)
+                out.append(Candidate(rank, text, score, cov, own, about))
         out.sort(key=lambda c: -c.score)
         return self._rerank(query, out) if self.embeddings is not None else out
 
@@ -181,7 +192,10 @@ class ExtractiveAnswerer:
 
     def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
         """The top sentences (one to `max_sentences`), without near-duplicates, best first."""
-        ranked = [c for c in self.candidates(query, hits, idf) if c.coverage > 0 and len(c.text) > 20]
+        # A question about a person is answered from sentences about that person (in text or by their bio).
+        ranked = [
+            c for c in self.candidates(query, hits, idf) if c.coverage > 0 and len(c.text) > 20 and c.about_people
+        ]
         if not ranked:
             return Draft(declined=True)
         best = ranked[0].score

@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.answer import coverage, covers
+from bot.answer import coverage, covered
 from bot.index import Catalog
 from bot.retrieve import Query, plain_terms
 from bot.text import QUESTION_WORDS, STOPWORDS, fold, sentence_spans, stem, terms, words
@@ -121,7 +121,7 @@ def assess(query: Query, hits: list[Hit], catalog: Catalog, idf: dict[str, float
     for hit in hits:
         have = set(terms(hit.chunk.embedding_text()))
         # A question about a person is answered only from passages about that person.
-        if all(any(covers(a, have) for a in k.accepts) for k in people):
+        if all(covered(k, have) for k in people):
             best = max(best, coverage(wanted, have, idf))
     return Evidence(best >= MIN_COVERAGE, best)
 
