@@ -171,7 +171,8 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
         outputs = [log_html, turns, question]
         story_outputs = [header, *buttons]
         app.load(lambda s: choose_story(bot, s), story, story_outputs)
-        story.change(lambda s: choose_story(bot, s), story, story_outputs).then(new_conversation, None, outputs)
+        # One event, not a chain: a question asked right after switching must not be wiped by a late reset.
+        story.change(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
 
         def respond(q: str, t: list[Turn], s: str) -> Iterator[Update]:
             yield from ask(bot, q, t, s)
