@@ -34,6 +34,10 @@ ENV_NAMES = {
     "editor_token": "STORYBOT_EDITOR_TOKEN",
     "api_keys": "STORYBOT_API_KEYS",
     "rate_limit": "STORYBOT_RATE_LIMIT",
+    "conversations_url": "STORYBOT_CONVERSATIONS_URL",
+    "telegram_token": "STORYBOT_TELEGRAM_TOKEN",
+    "telegram_secret": "STORYBOT_TELEGRAM_SECRET",
+    "telegram_api_url": "STORYBOT_TELEGRAM_API_URL",
 }
 
 
@@ -58,6 +62,10 @@ class Settings:
     editor_token: str | None = field(default=None, repr=False)
     api_keys: tuple[str, ...] = field(default=(), repr=False)
     rate_limit: int = 60
+    conversations_url: str = "sqlite:///.storybot/conversations.sqlite3"
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_secret: str | None = field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
 
     @property
     def local_only(self) -> bool:
@@ -122,6 +130,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError("host must not be empty")
     if not s.local_only and not s.api_keys:
         raise ConfigError(f"the app listens on {s.host}, beyond this machine: set STORYBOT_API_KEYS (comma-separated)")
+    if s.telegram_token and not s.telegram_secret:
+        raise ConfigError("STORYBOT_TELEGRAM_TOKEN needs STORYBOT_TELEGRAM_SECRET, the webhook's secret token")
     if not 1 <= s.rate_limit <= 100_000:
         raise ConfigError(f"rate_limit must be between 1 and 100000 requests a minute; got {s.rate_limit}")
     if not s.embedding_model.strip():

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -51,6 +52,16 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     """The API app; `serve` mounts the web page on it too."""
     api = FastAPI(title="Storybot API", version="0.1.0", description="Cited answers about the newsroom's stories.")
     guard = Guard(settings.api_keys, RateLimiter(settings.rate_limit))
+
+    if settings.telegram_token and settings.telegram_secret:
+        from bot.channels.store import ConversationStore
+        from bot.channels.telegram import TelegramChannel
+
+        store = ConversationStore(settings.conversations_url)
+        telegram = TelegramChannel(
+            bot, store, settings.telegram_token, settings.telegram_secret, settings.telegram_api_url, httpx.Client()
+        )
+        api.include_router(telegram.router())
 
     @api.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

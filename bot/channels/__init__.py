@@ -1,0 +1,1 @@
+"""Messaging platforms: thin layers over the `Bot` that keep a conversation per chat."""

@@ -1,0 +1,128 @@
+"""Telegram: a webhook that checks Telegram's secret-token header and answers in the chat.
+
+Set up: create a bot with @BotFather, then point its webhook at https://<your host>/telegram/webhook with
+`setWebhook(url=..., secret_token=<STORYBOT_TELEGRAM_SECRET>)`. Answers go out through the Bot API
+(`STORYBOT_TELEGRAM_API_URL`, default https://api.telegram.org) using `STORYBOT_TELEGRAM_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from html import escape
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import JSONResponse
+
+from bot.bot import Bot
+from bot.channels.store import ConversationStore
+from bot.errors import BotError
+from bot.types import Answer
+
+log = logging.getLogger(__name__)
+LIMIT = 4096
+QUOTE_CHARS = 200
+HELP = (
+    "Ask me about the news stories I know. Every answer quotes its sources, numbered like [1].\n"
+    "/help shows this, /start begins a new conversation."
+)
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer in Telegram HTML: escaped text, then numbered sources with shortened quotes and links."""
+    lines = [escape(answer.text)]
+    if answer.citations:
+        lines.append("\n<b>Sources</b>")
+    for c in answer.citations:
+        title = escape(c.title)
+        if c.url:
+            title = f'<a href="{escape(c.url, quote=True)}">{title}</a>'
+        where = escape(c.section or c.entity or "article")
+        quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        lines.append(f"[{c.number}] {title} — {where}\n<i>“{escape(quote)}”</i>")
+    return "\n".join(lines)
+
+
+def split_message(text: str, limit: int = LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at blank lines, then lines, then spaces; tags never cut."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut <= 0:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        while window.count("<", 0, cut) > window.count(">", 0, cut) and cut > 1:  # inside a tag: cut before it
+            cut = window.rfind("<", 0, cut)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+class TelegramChannel:
+    """Receives updates, answers from the `Bot`, keeps a conversation per chat."""
+
+    def __init__(
+        self, bot: Bot, store: ConversationStore, token: str, secret: str, api_url: str, client: httpx.Client
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.secret = secret
+        self.send_url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        self.client = client
+
+    def handle(self, update: dict[str, Any]) -> None:
+        """Answer one update (runs after the webhook has said 200)."""
+        message = update.get("message") or {}
+        text, chat = message.get("text"), (message.get("chat") or {}).get("id")
+        if not isinstance(text, str) or chat is None or (message.get("from") or {}).get("is_bot"):
+            return
+        conversation = f"telegram:{chat}"
+        command = text.strip().split()[0].split("@")[0].lower() if text.strip() else ""
+        if command in ("/start", "/help"):
+            if command == "/start":
+                self.store.clear(conversation)
+            self.send(chat, escape(HELP))
+            return
+        try:
+            answer = self.bot.ask(text, history=self.store.history(conversation))
+        except BotError as exc:
+            self.send(chat, escape(f"Sorry: {exc}"))
+            return
+        self.store.add_turn(conversation, text, answer.text)
+        for piece in split_message(format_answer(answer)):
+            self.send(chat, piece)
+
+    def send(self, chat: int | str, html: str) -> None:
+        """Send one message with Telegram's HTML formatting."""
+        payload = {"chat_id": chat, "text": html, "parse_mode": "HTML", "disable_web_page_preview": True}
+        response = self.client.post(self.send_url, json=payload, timeout=30)
+        if response.status_code != 200:
+            log.error("telegram sendMessage failed: %s %s", response.status_code, response.text[:200])
+
+    def router(self) -> APIRouter:
+        """The webhook route."""
+        router = APIRouter()
+
+        @router.post("/telegram/webhook")
+        async def webhook(request: Request, background: BackgroundTasks) -> JSONResponse:
+            presented = request.headers.get("x-telegram-bot-api-secret-token", "")
+            if not hmac.compare_digest(presented.encode(), self.secret.encode()):
+                return JSONResponse(
+                    {"error": {"message": "bad or missing secret token", "type": "authentication_error"}}, 401
+                )
+            try:
+                update = await request.json()
+            except ValueError:
+                return JSONResponse(
+                    {"error": {"message": "the update is not valid JSON", "type": "invalid_request_error"}}, 400
+                )
+            if isinstance(update, dict):
+                background.add_task(self.handle, update)
+            return JSONResponse({"ok": True})
+
+        return router

@@ -1,0 +1,144 @@
+"""Telegram: signed webhook requests in, and the real httpx client out to a local stand-in for the Bot API."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from chromadb.api import ClientAPI
+from fastapi.testclient import TestClient
+
+from bot import Settings, build_bot
+from bot.api import create_api
+from bot.channels.store import ConversationStore
+from bot.channels.telegram import LIMIT, split_message
+
+SECRET = "s3cret-token"
+HOSTILE = """---
+id: hostile
+title: <b>Zeppelin</b> news
+---
+
+## What's happened
+
+<script>alert(1)</script> Demand for zeppelin tours doubled in Friedrichshafen <i>this summer</i>.
+"""
+
+
+class _TelegramApi(BaseHTTPRequestHandler):
+    sent: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).sent.append({"path": self.path, **body})
+        data = b'{"ok": true, "result": {}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def telegram_api() -> Iterator[str]:
+    _TelegramApi.sent.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TelegramApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def client(settings: Settings, chroma: ClientAPI, corpus_dir: Path, tmp_path: Path, telegram_api: str) -> TestClient:
+    (corpus_dir / "stories" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    configured = settings.with_changes(
+        telegram_token="123:abc",
+        telegram_secret=SECRET,
+        telegram_api_url=telegram_api,
+        conversations_url=f"sqlite:///{tmp_path / 'conversations.sqlite3'}",
+    )
+    bot = build_bot(configured, chroma_client=chroma)
+    bot.index_corpus()
+    return TestClient(create_api(bot, configured))
+
+
+def _update(text: str, chat: int = 42, is_bot: bool = False) -> dict[str, Any]:
+    return {
+        "update_id": 1,
+        "message": {"message_id": 1, "chat": {"id": chat}, "from": {"id": 7, "is_bot": is_bot}, "text": text},
+    }
+
+
+def _post(client: TestClient, update: dict[str, Any], secret: str | None = SECRET) -> int:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    return client.post("/telegram/webhook", json=update, headers=headers).status_code
+
+
+def test_requests_without_the_secret_token_are_rejected(client: TestClient) -> None:
+    assert _post(client, _update("Who is Lukashenko?"), secret=None) == 401
+    assert _post(client, _update("Who is Lukashenko?"), secret="wrong") == 401
+    assert _TelegramApi.sent == []
+
+
+def test_answers_in_the_chat_with_numbered_sources(client: TestClient) -> None:
+    assert _post(client, _update("Who is Kolesnikova?")) == 200
+    (sent,) = _TelegramApi.sent
+    assert sent["path"] == "/bot123:abc/sendMessage" and sent["chat_id"] == 42 and sent["parse_mode"] == "HTML"
+    assert "[1]" in sent["text"] and "<b>Sources</b>" in sent["text"] and "<i>“Maria Kalesnikava" in sent["text"]
+
+
+def test_conversation_is_kept_per_chat_and_start_resets_it(client: TestClient) -> None:
+    _post(client, _update("Who is Ales Bialiatski?", chat=1))
+    _post(client, _update("When was he born?", chat=1))
+    _post(client, _update("When was he born?", chat=2))
+    assert "1962" in _TelegramApi.sent[1]["text"]
+    assert "Who do you mean" in _TelegramApi.sent[2]["text"]
+    _post(client, _update("/start", chat=1))
+    _post(client, _update("When was he born?", chat=1))
+    assert "/help" in _TelegramApi.sent[3]["text"] and "Who do you mean" in _TelegramApi.sent[4]["text"]
+
+
+def test_hostile_corpus_text_cannot_inject_markup(client: TestClient) -> None:
+    _post(client, _update("Did demand for zeppelin tours double?"))
+    text = _TelegramApi.sent[-1]["text"]
+    assert "&lt;script&gt;" in text and "<script>" not in text and "&lt;i&gt;this summer&lt;/i&gt;" in text
+    assert "&lt;b&gt;Zeppelin&lt;/b&gt;" in text
+    tags = re.findall(r"</?([a-z]+)", text)
+    assert set(tags) <= {"b", "i", "a"}
+
+
+def test_help_and_own_messages(client: TestClient) -> None:
+    _post(client, _update("/help@storybot"))
+    _post(client, _update("Who is Lukashenko?", is_bot=True))
+    assert len(_TelegramApi.sent) == 1 and "numbered like [1]" in _TelegramApi.sent[0]["text"]
+
+
+def test_long_messages_split_cleanly_within_the_limit() -> None:
+    text = "\n".join(f'[{i}] <a href="https://x.test/{i}">Title {i}</a> — <i>“{"word " * 60}”</i>' for i in range(40))
+    pieces = split_message(text)
+    assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
+    assert all(p.count("<i>") == p.count("</i>") and p.count("<a ") == p.count("</a>") for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+
+
+def test_store_keeps_a_bounded_history(tmp_path: Path) -> None:
+    store = ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}", max_messages=6)
+    for i in range(5):
+        store.add_turn("t:1", f"q{i}", f"a{i}")
+    history = store.history("t:1")
+    assert [m["content"] for m in history] == ["q2", "a2", "q3", "a3", "q4", "a4"]
+    assert store.history("t:2") == []
+
+
+def test_token_needs_a_secret() -> None:
+    with pytest.raises(Exception, match="needs STORYBOT_TELEGRAM_SECRET"):
+        Settings(telegram_token="123:abc")
