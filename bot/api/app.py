@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -66,6 +67,11 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     @api.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, exc.headers)
+
+    @api.get("/widget.js", include_in_schema=False)
+    async def widget() -> Response:
+        script = (Path(__file__).resolve().parent.parent / "ui" / "widget.js").read_text(encoding="utf-8")
+        return Response(script, media_type="application/javascript", headers={"Cache-Control": "max-age=300"})
 
     @api.get("/api/health")
     async def health() -> dict[str, Any]:

@@ -96,6 +96,12 @@ def choose_story(bot: Bot, story: str) -> list[Any]:
     return [render.story_header(info, len(stories)), *buttons]
 
 
+def _initial_story(bot: Bot, default: str, request: gr.Request | None) -> list[Any]:
+    wanted = dict(request.query_params).get("story", "") if request is not None else ""
+    story = wanted if wanted in bot.catalog().stories else default
+    return [story, *choose_story(bot, story)]
+
+
 def rate(
     store: FeedbackStore, turns: list[Turn], target: str, comment: str, story: str
 ) -> tuple[str, list[Turn], str, str]:
@@ -170,7 +176,12 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
             editor_tab(bot, settings)
         outputs = [log_html, turns, question]
         story_outputs = [header, *buttons]
-        app.load(lambda s: choose_story(bot, s), story, story_outputs)
+
+        # "?story=ID" (the widget's iframe) opens the page on that story.
+        def on_load(s: str, request: gr.Request) -> list[Any]:  # Gradio passes the request by annotation
+            return _initial_story(bot, s, request)
+
+        app.load(on_load, story, [story, *story_outputs])
         # One event, not a chain: a question asked right after switching must not be wiped by a late reset.
         story.change(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
 

@@ -145,3 +145,37 @@ def test_the_same_server_answers_the_http_api(server: Any) -> None:
     with urllib.request.urlopen(request, timeout=30) as response:
         answer = json.load(response)
     assert answer["citations"][0]["entity"] == "Maria Kalesnikava" and not answer["refused"]
+
+
+def test_widget_on_another_site_opens_a_chat_bound_to_its_story(
+    browser: Any, server: Any, shot: Any, tmp_path: Any
+) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html><body><h1>A newsroom article page</h1><p>Article text.</p>"
+        f'<script src="{server.url}widget.js" data-story="hostile-zeppelins" async></script></body></html>',
+        encoding="utf-8",
+    )
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{site.server_address[1]}/index.html")
+        page.click("#storybot-open")
+        frame = page.frame_locator("#storybot-frame")
+        frame.locator("#sb-header h2").filter(has_text="Zeppelin").wait_for(timeout=TIMEOUT)
+        frame.locator("#sb-question textarea").fill("Did demand for zeppelin tours double?")
+        frame.locator("#sb-send").click()
+        frame.locator(".sb-source").first.wait_for(timeout=TIMEOUT)
+        frame.locator("a.sb-cite").first.click()
+        assert frame.locator("details#src-0-1").get_attribute("open") is not None
+        assert "zeppelin tours doubled" in frame.locator("details#src-0-1 mark").inner_text()
+        shot(page, "8-widget")
+    finally:
+        context.close()
+        site.shutdown()
