@@ -38,6 +38,9 @@ ENV_NAMES = {
     "telegram_token": "STORYBOT_TELEGRAM_TOKEN",
     "telegram_secret": "STORYBOT_TELEGRAM_SECRET",
     "telegram_api_url": "STORYBOT_TELEGRAM_API_URL",
+    "slack_bot_token": "STORYBOT_SLACK_BOT_TOKEN",
+    "slack_signing_secret": "STORYBOT_SLACK_SIGNING_SECRET",
+    "slack_api_url": "STORYBOT_SLACK_API_URL",
 }
 
 
@@ -66,6 +69,9 @@ class Settings:
     telegram_token: str | None = field(default=None, repr=False)
     telegram_secret: str | None = field(default=None, repr=False)
     telegram_api_url: str = "https://api.telegram.org"
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_api_url: str = "https://slack.com/api/"
 
     @property
     def local_only(self) -> bool:
@@ -132,6 +138,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"the app listens on {s.host}, beyond this machine: set STORYBOT_API_KEYS (comma-separated)")
     if s.telegram_token and not s.telegram_secret:
         raise ConfigError("STORYBOT_TELEGRAM_TOKEN needs STORYBOT_TELEGRAM_SECRET, the webhook's secret token")
+    if s.slack_bot_token and not s.slack_signing_secret:
+        raise ConfigError(
+            "STORYBOT_SLACK_BOT_TOKEN needs STORYBOT_SLACK_SIGNING_SECRET, the Slack app's signing secret"
+        )
     if not 1 <= s.rate_limit <= 100_000:
         raise ConfigError(f"rate_limit must be between 1 and 100000 requests a minute; got {s.rate_limit}")
     if not s.embedding_model.strip():

@@ -26,6 +26,7 @@ def test_from_env_reads_variables_and_flags_override() -> None:
             "http(s) URL",
         ),
         ({"STORYBOT_ANSWERER": "llamacpp"}, "needs STORYBOT_GGUF_PATH"),
+        ({"STORYBOT_SLACK_BOT_TOKEN": "xoxb-1"}, "STORYBOT_SLACK_BOT_TOKEN needs STORYBOT_SLACK_SIGNING_SECRET"),
     ],
 )
 def test_invalid_settings_fail_fast_with_a_clear_message(env: dict[str, str], message: str) -> None:
@@ -37,3 +38,13 @@ def test_settings_are_frozen() -> None:
     s = Settings()
     with pytest.raises(AttributeError):
         s.top_k = 9  # type: ignore[misc]
+
+
+def test_slack_settings_come_from_the_environment_and_stay_out_of_repr() -> None:
+    env = {"STORYBOT_SLACK_BOT_TOKEN": "xoxb-secret", "STORYBOT_SLACK_SIGNING_SECRET": "signing-secret"}
+    s = Settings.from_env(env)
+    assert (s.slack_bot_token, s.slack_signing_secret) == ("xoxb-secret", "signing-secret")
+    assert s.slack_api_url == "https://slack.com/api/"
+    assert "xoxb-secret" not in repr(s) and "signing-secret" not in repr(s)
+    local = Settings.from_env({**env, "STORYBOT_SLACK_API_URL": "http://127.0.0.1:9/api/"})
+    assert local.slack_api_url == "http://127.0.0.1:9/api/"

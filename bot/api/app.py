@@ -49,20 +49,40 @@ class ChatRequest(BaseModel):
     story: str | None = None
 
 
+def _mount_channels(api: FastAPI, bot: Bot, settings: Settings) -> None:
+    """The Telegram and Slack webhooks, when configured, sharing one conversation store."""
+    telegram = bool(settings.telegram_token and settings.telegram_secret)
+    slack = bool(settings.slack_bot_token and settings.slack_signing_secret)
+    if not (telegram or slack):
+        return
+    from bot.channels.store import ConversationStore
+
+    store = ConversationStore(settings.conversations_url)
+    if telegram:
+        from bot.channels.telegram import TelegramChannel
+
+        assert settings.telegram_token and settings.telegram_secret
+        channel = TelegramChannel(
+            bot, store, settings.telegram_token, settings.telegram_secret, settings.telegram_api_url, httpx.Client()
+        )
+        api.include_router(channel.router())
+    if slack:
+        from slack_sdk import WebClient
+
+        from bot.channels.slack import SlackChannel
+
+        assert settings.slack_bot_token and settings.slack_signing_secret
+        # The Web API client joins method names onto the base URL, so it must end with a slash.
+        client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url.rstrip("/") + "/")
+        api.include_router(SlackChannel(bot, store, settings.slack_signing_secret, client).router())
+
+
 def create_api(bot: Bot, settings: Settings) -> FastAPI:
     """The API app; `serve` mounts the web page on it too."""
     api = FastAPI(title="Storybot API", version="0.1.0", description="Cited answers about the newsroom's stories.")
     guard = Guard(settings.api_keys, RateLimiter(settings.rate_limit))
 
-    if settings.telegram_token and settings.telegram_secret:
-        from bot.channels.store import ConversationStore
-        from bot.channels.telegram import TelegramChannel
-
-        store = ConversationStore(settings.conversations_url)
-        telegram = TelegramChannel(
-            bot, store, settings.telegram_token, settings.telegram_secret, settings.telegram_api_url, httpx.Client()
-        )
-        api.include_router(telegram.router())
+    _mount_channels(api, bot, settings)
 
     @api.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

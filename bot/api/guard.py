@@ -80,3 +80,16 @@ def _presented_key(request: Request) -> str | None:
     if auth.lower().startswith("bearer "):
         return auth[7:].strip() or None
     return request.headers.get("x-api-key") or None
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refusing (413) more than `limit` bytes whatever Content-Length claims."""
+    size = request.headers.get("content-length")
+    if size is not None and size.isdigit() and int(size) > limit:
+        raise ApiError(413, f"request body is {size} bytes; the limit is {limit}")
+    body = bytearray()
+    async for part in request.stream():
+        body += part
+        if len(body) > limit:
+            raise ApiError(413, f"request body is over the limit of {limit} bytes")
+    return bytes(body)

@@ -8,6 +8,7 @@ Set up: create a bot with @BotFather, then point its webhook at https://<your ho
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from html import escape
 from typing import Any
@@ -16,6 +17,7 @@ import httpx
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
+from bot.api.guard import read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore
 from bot.errors import BotError
@@ -116,7 +118,7 @@ class TelegramChannel:
                     {"error": {"message": "bad or missing secret token", "type": "authentication_error"}}, 401
                 )
             try:
-                update = await request.json()
+                update = json.loads(await read_body(request))
             except ValueError:
                 return JSONResponse(
                     {"error": {"message": "the update is not valid JSON", "type": "invalid_request_error"}}, 400

@@ -89,6 +89,11 @@ def test_requests_without_the_secret_token_are_rejected(client: TestClient) -> N
     assert _TelegramApi.sent == []
 
 
+def test_oversized_updates_are_refused(client: TestClient) -> None:
+    assert _post(client, _update("x" * 70_000)) == 413
+    assert _TelegramApi.sent == []
+
+
 def test_answers_in_the_chat_with_numbered_sources(client: TestClient) -> None:
     assert _post(client, _update("Who is Kolesnikova?")) == 200
     (sent,) = _TelegramApi.sent

@@ -1,0 +1,203 @@
+"""Slack: an Events API endpoint that checks Slack's request signature and answers in the thread.
+
+Set up (see README): a Slack app with the bot scopes `app_mentions:read`, `chat:write`, `im:history`,
+`im:read`, subscribed to `app_mention` and `message.im` at https://<your host>/slack/events. Requests are
+verified with `STORYBOT_SLACK_SIGNING_SECRET`; answers go out through the Web API
+(`STORYBOT_SLACK_API_URL`, default https://slack.com/api/) using `STORYBOT_SLACK_BOT_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import JSONResponse, Response
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.signature import SignatureVerifier
+
+from bot.api.guard import read_body
+from bot.bot import Bot
+from bot.channels.store import ConversationStore
+from bot.errors import BotError
+from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Citation
+
+log = logging.getLogger(__name__)
+SECTION_CHARS = 3000  # Block Kit's limit on a section's text
+CONTEXT_ELEMENTS = 10  # Block Kit's limit on a context block's elements
+MAX_BLOCKS = 50  # Block Kit's limit per message
+QUOTE_CHARS = 150
+TITLE_CHARS = 150
+HELP = (
+    "Ask me about the news stories I know; I answer in the thread. Every answer quotes its sources, numbered like [1]."
+)
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Slack has no escape for its formatting characters, so hostile text gets look-alikes that cannot pair up.
+LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+
+
+def escape(text: str) -> str:
+    """Text safe in mrkdwn: no mentions, links or formatting can be smuggled in (`<!channel>` shows as text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(LOOKALIKES)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut on a word boundary with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def link(url: str | None, label: str) -> str:
+    """`label` (already escaped) linked to `url` when it is an http(s) address, else just the label."""
+    if not url or not url.startswith(("http://", "https://")) or len(url) > 2000:
+        return label  # a url such as "!channel" would turn `<url|label>` into a mention
+    safe = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    return f"<{safe}|{label.replace('|', '¦')}>"
+
+
+def source_line(c: Citation) -> str:
+    """One numbered source: bold number, linked title, where in the article, shortened quote."""
+    title = link(c.url, escape(shorten(c.title, TITLE_CHARS)))
+    where = c.section or c.entity or "article"
+    where = "" if where == c.title else f" — {escape(where)}"  # a bio's entity is its title: say it once
+    return f"*[{c.number}]* {title}{where}: “{escape(shorten(c.quote, QUOTE_CHARS))}”"
+
+
+def split_text(text: str, limit: int = SECTION_CHARS) -> list[str]:
+    """Escaped text in pieces of at most `limit`, cut at lines, then sentence ends, then spaces; never in `&amp;`."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n"), window.rfind(". ") + 1, window.rfind("] ") + 1)
+        if cut <= 0:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            amp = window.rfind("&", limit - 5)
+            cut = amp if amp > 0 and ";" not in window[amp:] else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack must not auto-link bare URLs or channel names found in corpus text.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def answer_blocks(answer: Answer) -> list[dict[str, Any]]:
+    """Block Kit for an answer: sections of text, then context blocks of numbered sources."""
+    if answer.refused:
+        return refusal_blocks(answer)
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": _mrkdwn(p)} for p in split_text(escape(answer.text))]
+    lines = [source_line(c) for c in answer.citations]
+    for start in range(0, len(lines), CONTEXT_ELEMENTS):
+        blocks.append({"type": "context", "elements": [_mrkdwn(x) for x in lines[start : start + CONTEXT_ELEMENTS]]})
+    return blocks
+
+
+def refusal_blocks(answer: Answer) -> list[dict[str, Any]]:
+    """A refusal as a plain italic note, with the covered questions it suggests as a list."""
+    text, _, rest = answer.text.partition(SUGGESTIONS_PREFIX)
+    suggestions = [q for q in rest.split(SUGGESTIONS_SEPARATOR) if q.strip()]
+    body = f"_Not in the sources._ {escape(text)}"
+    if suggestions:
+        body += "\nThe sources do cover:\n" + "\n".join(f"• {escape(q)}" for q in suggestions)
+    return [{"type": "section", "text": _mrkdwn(piece)} for piece in split_text(body)]
+
+
+def question_of(event: dict[str, Any]) -> str:
+    """The question without the bot's mention; Slack sends `&`, `<`, `>` escaped, so they are restored."""
+    text = MENTION.sub(" ", str(event.get("text") or ""))
+    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+
+
+class SlackChannel:
+    """Receives Events API callbacks, answers from the `Bot`, keeps a conversation per thread."""
+
+    def __init__(self, bot: Bot, store: ConversationStore, signing_secret: str, client: WebClient) -> None:
+        self.bot = bot
+        self.store = store
+        self.verifier = SignatureVerifier(signing_secret)
+        self.client = client
+
+    def verified(self, body: bytes, headers: dict[str, str]) -> bool:
+        """Whether the request carries a valid signature made within the last five minutes."""
+        try:
+            return self.verifier.is_valid_request(body, headers)
+        except (ValueError, UnicodeDecodeError):  # a timestamp that is not a number, or a body that is not text
+            return False
+
+    def wanted(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """The event to answer: a mention, or a direct message from a person; None for anything else."""
+        event = payload.get("event")
+        if payload.get("type") != "event_callback" or not isinstance(event, dict):
+            return None
+        if event.get("bot_id") or event.get("subtype") or not event.get("channel") or not event.get("user"):
+            return None  # bots (this one included), edits, deletions and joins are not questions
+        own = {a.get("user_id") for a in payload.get("authorizations") or [] if isinstance(a, dict) and a.get("is_bot")}
+        if event["user"] in own:
+            return None
+        kind = event.get("type")
+        return event if kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im") else None
+
+    def handle(self, team: str, event: dict[str, Any]) -> None:
+        """Answer one event in its thread (runs after the endpoint has said 200)."""
+        channel, thread = event["channel"], str(event.get("thread_ts") or event.get("ts"))
+        question = question_of(event)
+        if not question:
+            self.post(channel, thread, HELP, [{"type": "section", "text": _mrkdwn(HELP)}])
+            return
+        conversation = f"slack:{team}:{channel}:{thread}"
+        try:
+            answer = self.bot.ask(question, history=self.store.history(conversation))
+        except BotError as exc:
+            note = escape(f"Sorry: {exc}")
+            self.post(channel, thread, note, [{"type": "section", "text": _mrkdwn(note)}])
+            return
+        self.store.add_turn(conversation, question, answer.text)
+        blocks = answer_blocks(answer)
+        fallback = escape(shorten(answer.text, SECTION_CHARS))
+        for start in range(0, len(blocks), MAX_BLOCKS):
+            self.post(channel, thread, fallback, blocks[start : start + MAX_BLOCKS])
+
+    def post(self, channel: str, thread: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Post one message in the thread; a failure is logged, since Slack is not waiting for us any more."""
+        try:
+            self.client.chat_postMessage(
+                channel=channel, thread_ts=thread, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+        except (SlackClientError, OSError) as exc:
+            log.error("slack chat.postMessage failed: %s", exc)
+
+    def router(self) -> APIRouter:
+        """The Events API route."""
+        router = APIRouter()
+
+        @router.post("/slack/events")
+        async def events(request: Request, background: BackgroundTasks) -> Response:
+            body = await read_body(request)  # capped before anything else looks at it
+            if not self.verified(body, dict(request.headers)):
+                return JSONResponse(
+                    {"error": {"message": "bad, missing or stale Slack signature", "type": "authentication_error"}},
+                    401,
+                )
+            if request.headers.get("x-slack-retry-num"):
+                return Response(status_code=200)  # the first delivery is already being answered
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return JSONResponse(
+                    {"error": {"message": "the event is not valid JSON", "type": "invalid_request_error"}}, 400
+                )
+            if isinstance(payload, dict) and payload.get("type") == "url_verification":
+                return JSONResponse({"challenge": payload.get("challenge")})
+            event = self.wanted(payload) if isinstance(payload, dict) else None
+            if event is not None:
+                # Slack wants a reply within 3 seconds; the answer follows as its own message.
+                background.add_task(self.handle, str(payload.get("team_id") or ""), event)
+            return Response(status_code=200)
+
+        return router

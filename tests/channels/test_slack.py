@@ -1,0 +1,354 @@
+"""Slack: events signed as Slack signs them in, and the real slack_sdk client out to a local stand-in Web API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+import uvicorn
+from chromadb.api import ClientAPI
+from fastapi.testclient import TestClient
+
+from bot import Bot, Settings, build_bot
+from bot.api import create_api
+from bot.channels.slack import CONTEXT_ELEMENTS, SECTION_CHARS, answer_blocks, split_text
+from bot.types import SUGGESTIONS_PREFIX, Answer, Citation
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-test-token"
+BOT_USER = "U0BOT"
+URL = "https://news.example/belarus"
+HOSTILE = """---
+id: hostile
+title: <!channel> *Zeppelin* news
+url: https://news.example/zeppelin?a=1&b=2
+---
+
+## What's happened
+
+<!channel> Demand for zeppelin tours doubled in Friedrichshafen *this summer*, <http://evil.example|click here> <@U999>.
+"""
+
+
+class _SlackApi(BaseHTTPRequestHandler):
+    sent: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers["Content-Length"]))
+        body = json.loads(raw)
+        type(self).sent.append({"path": self.path, "authorization": self.headers["Authorization"], **body})
+        reply = {"ok": True, "channel": body.get("channel"), "ts": "1700000000.000200"}
+        if body.get("channel") == "C_GONE":
+            reply = {"ok": False, "error": "channel_not_found"}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slack_api() -> Iterator[str]:
+    _SlackApi.sent.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlackApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    server.shutdown()
+
+
+@pytest.fixture
+def configured(settings: Settings, corpus_dir: Path, tmp_path: Path, slack_api: str) -> Settings:
+    story = corpus_dir / "stories" / "belarus-prisoners-released.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("---\n", f"---\nurl: {URL}\n", 1), encoding="utf-8")
+    (corpus_dir / "stories" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    return settings.with_changes(
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=slack_api,
+        conversations_url=f"sqlite:///{tmp_path / 'conversations.sqlite3'}",
+    )
+
+
+@pytest.fixture
+def bot(configured: Settings, chroma: ClientAPI) -> Bot:
+    bot = build_bot(configured, chroma_client=chroma)
+    bot.index_corpus()
+    return bot
+
+
+@pytest.fixture
+def client(bot: Bot, configured: Settings) -> TestClient:
+    return TestClient(create_api(bot, configured))
+
+
+def _event(text: str, kind: str = "app_mention", ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
+    event = {"type": kind, "user": "U123", "text": text, "ts": ts, "channel": "C42", "event_ts": ts, **extra}
+    if kind == "message":
+        event.setdefault("channel_type", "im")
+        event["channel"] = "D42"
+    return {
+        "token": "deprecated",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{ts}",
+        "event_time": 1700000000,
+        "authorizations": [{"team_id": "T1", "user_id": BOT_USER, "is_bot": True}],
+    }
+
+
+def _sign(body: bytes, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    """The headers Slack sends: v0 HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}", "Content-Type": "application/json"}
+
+
+def _post(client: TestClient, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    body = json.dumps(payload).encode()
+    return client.post("/slack/events", content=body, headers=_sign(body) if headers is None else headers)
+
+
+def _texts(sent: dict[str, Any]) -> list[str]:
+    """Every piece of text a message would show: the fallback and each block's text."""
+    texts = [sent["text"]]
+    for block in sent["blocks"]:
+        texts += [block["text"]["text"]] if "text" in block else [e["text"] for e in block["elements"]]
+    return texts
+
+
+def test_url_verification_answers_the_challenge_once_signed(client: TestClient) -> None:
+    challenge = {
+        "token": "deprecated",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
+    response = _post(client, challenge)
+    assert response.status_code == 200 and response.json() == {"challenge": challenge["challenge"]}
+    assert _post(client, challenge, headers={}).status_code == 401
+
+
+def test_unsigned_mis_signed_and_stale_requests_are_rejected(client: TestClient) -> None:
+    payload = _event(f"<@{BOT_USER}> Who is Ales Bialiatski?")
+    body = json.dumps(payload).encode()
+    other = json.dumps(_event(f"<@{BOT_USER}> Who is Lukashenko?")).encode()
+    rejected = [
+        {},  # unsigned
+        _sign(body, secret="not-the-secret"),  # signed with another app's secret
+        _sign(other),  # a signature taken from another request
+        _sign(body, timestamp=int(time.time()) - 6 * 60),  # replayed after Slack's five minutes
+        {**_sign(body), "X-Slack-Request-Timestamp": "soon"},
+    ]
+    for headers in rejected:
+        response = client.post("/slack/events", content=body, headers=headers)
+        assert response.status_code == 401 and response.json()["error"]["type"] == "authentication_error"
+    assert _SlackApi.sent == []
+
+
+def test_oversized_events_are_refused_before_anything_reads_them(client: TestClient) -> None:
+    body = json.dumps(_event("x" * 70_000)).encode()
+    response = client.post("/slack/events", content=body, headers=_sign(body))
+    assert response.status_code == 413 and "limit" in response.json()["error"]["message"]
+    assert _SlackApi.sent == []
+
+
+def test_a_mention_is_answered_in_its_thread_with_numbered_sources(client: TestClient) -> None:
+    response = _post(client, _event(f"<@{BOT_USER}> Who is Ales Bialiatski?"))
+    assert response.status_code == 200
+    (sent,) = _SlackApi.sent
+    answer = (
+        "Ales Viktaravich Bialiatski (Belarusian: Алесь Віктаравіч Бяляцкі, romanized: Aleś Viktaravič Bialacki; "
+        "born 25 September 1962) is a human rights defender, Belarusian pro-democracy activist, writer, chair of the "
+        "Viasna Human Rights [1] Belarus has released 123 political prisoners, including opposition figures Maria "
+        "Kalesnikava and Ales Bialiatski, following negotiations with the US over sanctions [2]."
+    )
+    assert sent == {
+        "path": "/api/chat.postMessage",
+        "authorization": f"Bearer {TOKEN}",
+        "channel": "C42",
+        "thread_ts": "1700000000.000100",
+        "text": answer,
+        "unfurl_links": False,
+        "unfurl_media": False,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": answer, "verbatim": True}},
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "*[1]* Ales Bialiatski: “Ales Viktaravich Bialiatski (Belarusian: Алесь Віктаравіч "
+                        "Бяляцкі, romanized: Aleś Viktaravič Bialacki; born 25 September 1962) is a human rights…”",
+                        "verbatim": True,
+                    },
+                    {
+                        "type": "mrkdwn",
+                        "text": f"*[2]* <{URL}|Belarus releases 123 political prisoners> — What's happened: "
+                        "“Belarus has released 123 political prisoners, including opposition figures Maria "
+                        "Kalesnikava and Ales Bialiatski, following negotiations with the US…”",
+                        "verbatim": True,
+                    },
+                ],
+            },
+        ],
+    }
+
+
+def test_a_direct_message_is_answered(client: TestClient) -> None:
+    assert _post(client, _event("Who is Kolesnikova?", kind="message", ts="1700000001.000100")).status_code == 200
+    (sent,) = _SlackApi.sent
+    assert sent["channel"] == "D42" and sent["thread_ts"] == "1700000001.000100"
+    assert "Maria Kalesnikava" in sent["blocks"][0]["text"]["text"] and sent["blocks"][1]["type"] == "context"
+
+
+def test_the_conversation_is_kept_per_thread(client: TestClient) -> None:
+    _post(client, _event(f"<@{BOT_USER}> Who is Ales Bialiatski?", ts="100.1"))
+    _post(client, _event(f"<@{BOT_USER}> When was he born?", ts="100.2", thread_ts="100.1"))
+    _post(client, _event(f"<@{BOT_USER}> When was he born?", ts="200.1"))  # a new thread knows no "he"
+    followup, stranger = _SlackApi.sent[1], _SlackApi.sent[2]
+    assert followup["thread_ts"] == "100.1" and "born 25 September 1962" in followup["blocks"][0]["text"]["text"]
+    assert stranger["thread_ts"] == "200.1"
+    assert stranger["blocks"] == [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "_Not in the sources._ Who do you mean by “he”? Name the person and ask again.",
+                "verbatim": True,
+            },
+        }
+    ]
+
+
+def test_own_messages_bots_edits_retries_and_channel_chatter_are_ignored(client: TestClient) -> None:
+    question = f"<@{BOT_USER}> Who is Lukashenko?"
+    ignored = [
+        _event(question, user=BOT_USER),
+        _event(question, bot_id="B1"),
+        _event("Who is Lukashenko?", kind="message", subtype="message_changed"),
+        _event("Who is Lukashenko?", kind="message", channel_type="channel"),
+        {"type": "event_callback", "team_id": "T1", "event": {"type": "reaction_added", "user": "U123"}},
+    ]
+    for payload in ignored:
+        assert _post(client, payload).status_code == 200
+    body = json.dumps(_event(question)).encode()
+    retry = {**_sign(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert client.post("/slack/events", content=body, headers=retry).status_code == 200
+    assert _SlackApi.sent == []
+
+
+def test_hostile_corpus_text_cannot_ping_link_or_format(client: TestClient) -> None:
+    _post(client, _event(f"<@{BOT_USER}> Did demand for zeppelin tours double?"))
+    (sent,) = _SlackApi.sent
+    texts = _texts(sent)
+    assert "&lt;!channel&gt; Demand for zeppelin tours doubled" in texts[1]
+    for text in texts:
+        assert "<!channel>" not in text and "<@U999>" not in text and "<http://evil" not in text
+        assert "*this summer*" not in text and "*Zeppelin*" not in text
+        # The only Slack markup left is ours: a link to the story's url.
+        assert re.findall(r"<([^>]*)>", text) in (
+            [],
+            ["https://news.example/zeppelin?a=1&amp;b=2|&lt;!channel&gt; ∗Zeppelin∗ news"],
+        )
+    assert texts[2].startswith("*[1]* <https://news.example/zeppelin?a=1&amp;b=2|")
+
+
+def test_questions_lose_the_mention_and_regain_slack_escapes(client: TestClient, bot: Bot) -> None:
+    _post(client, _event(f"<@{BOT_USER}>   Who is Lukashenko &amp; what did he do?"))
+    assert bot.last_trace is not None and "<@" not in bot.last_trace.standalone
+    assert "&amp;" not in bot.last_trace.standalone and "&" in bot.last_trace.standalone
+
+
+def test_help_errors_and_failed_posts(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    _post(client, _event(f"<@{BOT_USER}>"))
+    _post(client, _event(f"<@{BOT_USER}> " + "why " * 400))
+    help_, error = _SlackApi.sent
+    assert "numbered like [1]" in help_["text"] and help_["thread_ts"] == "1700000000.000100"
+    assert error["text"].startswith("Sorry: ") and error["blocks"][0]["text"]["text"] == error["text"]
+    with caplog.at_level(logging.ERROR):
+        assert _post(client, _event(f"<@{BOT_USER}> Who is Lukashenko?", channel="C_GONE")).status_code == 200
+    assert "channel_not_found" in caplog.text
+
+
+def test_long_answers_split_into_sections_within_block_kit_limits() -> None:
+    sentences = [f"Sentence {i} says {'a great deal ' * 20}& more [{i % 30 + 1}]." for i in range(60)]
+    citations = tuple(
+        Citation(i, f"c{i}", "s", "What's happened", None, f"Title {i}", f"https://x.test/{i}", "word " * 80)
+        for i in range(1, 31)
+    )
+    blocks = answer_blocks(Answer(" ".join(sentences), citations))
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    contexts = [b["elements"] for b in blocks if b["type"] == "context"]
+    assert len(sections) > 1 and all(len(s) <= SECTION_CHARS for s in sections)
+    assert all(s.endswith("].") for s in sections)  # cut between sentences, never inside one
+    assert " ".join(sections) == " ".join(sentences).replace("&", "&amp;")
+    assert [len(c) for c in contexts] == [CONTEXT_ELEMENTS] * 3
+    assert all(len(e["text"]) < 300 and e["text"].endswith("…”") for c in contexts for e in c)
+
+
+def test_split_never_cuts_an_escape() -> None:
+    text = "x" * 2996 + "&amp;" + "y" * 10
+    assert split_text(text) == ["x" * 2996, "&amp;" + "y" * 10]
+
+
+def test_refusals_are_a_plain_note_with_the_questions_the_sources_cover() -> None:
+    answer = Answer(
+        "The sources here don't say." + SUGGESTIONS_PREFIX + "Who is Kolesnikova? / Why *now*?", refused=True
+    )
+    assert answer_blocks(answer)[0]["text"]["text"] == (
+        "_Not in the sources._ The sources here don't say.\nThe sources do cover:\n• Who is Kolesnikova?\n• Why ∗now∗?"
+    )
+
+
+def test_the_request_is_acknowledged_before_the_answer_is_ready(
+    bot: Bot, configured: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    ask = bot.ask
+
+    def slow_ask(*args: Any, **kwargs: Any) -> Answer:
+        assert release.wait(10)
+        return ask(*args, **kwargs)
+
+    monkeypatch.setattr(bot, "ask", slow_ask)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_api(bot, configured), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        body = json.dumps(_event(f"<@{BOT_USER}> Who is Ales Bialiatski?")).encode()
+        started = time.monotonic()
+        response = httpx.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=_sign(body), timeout=3)
+        assert response.status_code == 200 and time.monotonic() - started < 3 and _SlackApi.sent == []
+        release.set()
+        while not _SlackApi.sent and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _SlackApi.sent and "1962" in _SlackApi.sent[0]["text"]
+    finally:
+        release.set()
+        server.should_exit = True
+        thread.join(timeout=10)
