@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,14 @@ test-e2e: $(STAMP) browser
 
 test-integration: $(STAMP)
 	$(BIN)/pytest -m integration
+
+# Benchmarks against the LangChain tutorial RAG on ../shared/eval (see bench/README.md). Embeddings are
+# cached in .storybot/bench-cache, so only the first full run pays for encoding ~63,000 chunks.
+bench: $(STAMP)
+	$(BIN)/storybot bench $(BENCH_ARGS)
+
+bench-smoke: $(STAMP)
+	$(BIN)/storybot bench --smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests app.py bench

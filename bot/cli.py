@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.bench.commands import add_parser as add_bench_parser
+from bot.bench.commands import cmd_bench
 from bot.bot import Bot, build_bot
 from bot.config import Settings
 from bot.editor.commands import add_parsers as add_editor_parsers
@@ -45,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="hold a conversation in the terminal")
     chat.add_argument("--story", help="only answer from this story id (and its people)")
     add_editor_parsers(sub)
+    add_bench_parser(sub)
     return p
 
 
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     try:
+        if args.command == "bench":  # builds its own systems, ignoring the serving settings
+            return cmd_bench(args)
         settings = Settings.from_env(
             index_dir=args.index_dir,
             corpus_dir=args.corpus_dir,

@@ -33,7 +33,7 @@ from langchain_core.embeddings import Embeddings
 from bot.chunking import chunk_corpus, chunk_from_dict, chunk_to_dict
 from bot.errors import IndexNotReadyError
 from bot.text import terms
-from bot.types import Bio, Chunk, Corpus, SuggestedQuestion
+from bot.types import Bio, Chunk, Corpus, Story, SuggestedQuestion
 
 BATCH = 64
 Progress = Callable[[int, int], None]
@@ -125,11 +125,11 @@ class Index:
 
     def build(self, corpus: Corpus, progress: Progress | None = None) -> IndexReport:
         """Bring the index to exactly `corpus`: embed new chunks, swap the snapshot, drop stale vectors."""
-        chunks = chunk_corpus(corpus)
-        name = _snapshot_name(chunks, corpus, self.model_name)
+        name = _snapshot_name(corpus, self.model_name)
         with self._lock():
             if self._read_current() == name and (self.root / "snapshots" / name).is_dir():
-                return IndexReport(name, len(chunks), 0, 0, unchanged=True)
+                return IndexReport(name, _chunk_count(self.root / "snapshots" / name), 0, 0, unchanged=True)
+            chunks = chunk_corpus(corpus)
             existing = set(self.store.get(include=[])["ids"])
             fresh = [c for c in chunks if c.id not in existing]
             self._embed(fresh, progress)
@@ -273,12 +273,31 @@ def _story_key(story_id: str) -> str:
     return f"story:{story_id}"
 
 
-def _snapshot_name(chunks: list[Chunk], corpus: Corpus, model_name: str) -> str:
+def _snapshot_name(corpus: Corpus, model_name: str) -> str:
+    """A hash of everything a snapshot is made from: the corpus, the model and the chunker's code.
+
+    Hashing the corpus rather than its chunks lets an unchanged corpus be recognised without chunking
+    it (seconds for thousands of articles); hashing the chunking code keeps a chunker change from
+    being mistaken for "unchanged".
+    """
     digest = hashlib.sha256(model_name.encode())
-    for chunk in chunks:
-        digest.update(chunk.id.encode())
-    digest.update(json.dumps(_catalog_to_json(_catalog(corpus, [])), sort_keys=True).encode())
+    digest.update(_chunker_fingerprint())
+    items: list[Story | Bio] = [*corpus.stories, *corpus.bios]
+    for item in items:
+        digest.update(json.dumps(asdict(item), sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()[:20]
+
+
+def _chunker_fingerprint() -> bytes:
+    import bot.chunking
+    import bot.text
+
+    return b"".join(Path(m.__file__).read_bytes() for m in (bot.chunking, bot.text) if m.__file__)
+
+
+def _chunk_count(folder: Path) -> int:
+    with (folder / "chunks.jsonl").open("rb") as lines:
+        return sum(1 for _ in lines)
 
 
 def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:

@@ -48,8 +48,8 @@ def _stemmer() -> Stemmer.Stemmer:
 def words(text: str) -> list[str]:
     """Folded word tokens, possessives and edge hyphens trimmed."""
     out = []
-    for match in _WORD.finditer(fold(text)):
-        word = match.group().strip("-'")
+    for word in _WORD.findall(fold(text)):
+        word = word.strip("-'")
         if word.endswith("'s"):
             word = word[:-2]
         if word:
@@ -57,8 +57,10 @@ def words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
-    """The English stem of a folded word."""
+    """The English stem of a folded word (memoised: news vocabulary repeats, and stemming is the
+    costliest step of tokenising)."""
     return str(_stemmer().stemWord(word))
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: Storybot against the LangChain tutorial RAG on real news, run by `storybot bench`."""

@@ -1,0 +1,218 @@
+"""Quality suites: retrieval and answers on RealTimeQA, RGB robustness, the seed story, citation precision.
+
+Every suite takes built systems and returns plain dicts of figures, so the runner can put Storybot and
+the baseline side by side and the tests can run a suite on a toy corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chromadb.api import ClientAPI
+from langchain_core.embeddings import Embeddings
+
+from bot.bench.baseline import BaselineRag
+from bot.bench.data import Question, RgbItem
+from bot.bot import Bot
+from bot.editor.checks import load_cases, run_case
+from bot.errors import BotError
+from bot.retrieve import make_query
+from bot.text import sentence_spans
+from bot.types import Answer, Corpus, Section, Story
+from bot.verify import MIN_SUPPORT, support
+
+KS = (1, 5, 10)
+DECLINE = re.compile(
+    r"\b(don'?t know|do not know|not (?:mentioned|provided|stated|contain)|no information|cannot)\b", re.I
+)
+
+
+def mentions(text: str, answer: str) -> bool:
+    """True when `answer` occurs in `text` as whole words, ignoring case ("0" is not in "2020")."""
+    return re.search(rf"(?<!\w){re.escape(answer.strip())}(?!\w)", text, re.I) is not None
+
+
+def share(flags: Sequence[bool]) -> float | None:
+    """The share of true flags, or None for no flags."""
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+# --- 1. retrieval --------------------------------------------------------------------------------
+
+
+def storybot_passages(bot: Bot, question: str, k: int) -> list[str]:
+    """The texts of Storybot's top-k hits for a question, through its own query expansion."""
+    query = make_query(question, bot.catalog())
+    return [hit.chunk.text for hit in bot.retriever.search(query, k=k)]
+
+
+def baseline_passages(rag: BaselineRag, question: str, k: int) -> list[str]:
+    """The texts of the tutorial retriever's top-k."""
+    return [doc.page_content for doc in rag.retrieve(question, k)]
+
+
+def recall_at_k(passages: Callable[[str, int], list[str]], questions: Sequence[Question]) -> dict[str, Any]:
+    """Answer recall@k: the share of questions with the answer string in one of the top-k passages."""
+    found = {k: [] for k in KS}  # type: dict[int, list[bool]]
+    for q in questions:
+        texts = passages(q.question, max(KS))
+        for k in KS:
+            found[k].append(any(mentions(t, q.answer) for t in texts[:k]))
+    return {"questions": len(questions), **{f"recall@{k}": share(found[k]) for k in KS}}
+
+
+# --- 2. answers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question put to a system and what came back."""
+
+    question: str
+    expected: tuple[str, ...]
+    text: str
+    refused: bool
+    answer: Answer | None = None
+
+    @property
+    def correct(self) -> bool:
+        """Answered, and the text contains one of the expected answers."""
+        return not self.refused and any(mentions(self.text, a) for a in self.expected)
+
+
+def ask_storybot(bot: Bot, question: str, expected: tuple[str, ...]) -> Asked:
+    """Ask Storybot, recording a bot error as a refusal with its message."""
+    try:
+        answer = bot.ask(question)
+    except BotError as exc:
+        return Asked(question, expected, str(exc), True)
+    return Asked(question, expected, answer.text, answer.refused, answer)
+
+
+def ask_baseline(rag: BaselineRag, question: str, expected: tuple[str, ...]) -> Asked:
+    """Ask the tutorial pipeline; a reply saying it does not know counts as declining."""
+    text = rag.answer(question)
+    return Asked(question, expected, text, DECLINE.search(text) is not None)
+
+
+def answer_figures(asked: Sequence[Asked]) -> dict[str, Any]:
+    """Accuracy (answer contains the correct choice) and refusal rate."""
+    return {
+        "questions": len(asked),
+        "accuracy": share([a.correct for a in asked]),
+        "refused": share([a.refused for a in asked]),
+    }
+
+
+# --- 3. RGB --------------------------------------------------------------------------------------
+
+
+def passages_corpus(passages: Sequence[str], prefix: str) -> Corpus:
+    """Search-result passages as one-section stories with a neutral title (the title carries no answer)."""
+    stories = tuple(
+        Story(
+            id=f"{prefix}-{n}", title=f"Search result {n + 1}", sections=(Section("", text, 1),), path=f"{prefix}:{n}"
+        )
+        for n, text in enumerate(dict.fromkeys(p for p in passages if p.strip()))
+    )
+    return Corpus(stories=stories, bios=())
+
+
+def rgb_suite(
+    make_bot: Callable[[Corpus], Bot],
+    items: Sequence[RgbItem],
+    embeddings: Embeddings,
+    client: ClientAPI,
+    baseline_llm: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """Negative rejection, noise robustness (with a cited positive passage) and counterfactual behaviour."""
+    ours: dict[str, list[bool]] = {
+        k: [] for k in ("rejected", "accurate", "cited_positive", "cf_true", "cf_fake", "cf_refused")
+    }
+    base: dict[str, list[bool]] = {k: [] for k in ("top1_positive", "rejected", "accurate")}
+    for n, item in enumerate(items):
+        negative = passages_corpus(item.negative, f"rgb{n}-neg")
+        noisy = passages_corpus([*item.positive, *item.negative], f"rgb{n}-mix")
+        wrong = passages_corpus([*item.positive_wrong, *item.negative], f"rgb{n}-cf")
+        ours["rejected"].append(ask_storybot(make_bot(negative), item.query, item.answers).refused)
+        got = ask_storybot(make_bot(noisy), item.query, item.answers)
+        ours["accurate"].append(got.correct)
+        positives = set(item.positive)
+        ours["cited_positive"].append(
+            got.correct
+            and got.answer is not None
+            and any(_passage_of(c.quote, positives) for c in got.answer.citations)
+        )
+        cf = ask_storybot(make_bot(wrong), item.query, item.answers)
+        ours["cf_refused"].append(cf.refused)
+        ours["cf_true"].append(cf.correct)
+        ours["cf_fake"].append(not cf.refused and any(mentions(cf.text, a) for a in item.fake_answers))
+        rag = BaselineRag.build(noisy, embeddings, client)
+        top = rag.retrieve(item.query, 1)
+        base["top1_positive"].append(bool(top) and _passage_of(top[0].page_content, positives))
+        if baseline_llm:
+            base["accurate"].append(ask_baseline(rag, item.query, item.answers).correct)
+            rag_neg = BaselineRag.build(negative, embeddings, client)
+            base["rejected"].append(ask_baseline(rag_neg, item.query, item.answers).refused)
+    return {
+        "storybot": {"items": len(items), **{k: share(v) for k, v in ours.items()}},
+        "baseline": {"items": len(items), **{k: share(v) for k, v in base.items() if v}},
+    }
+
+
+def _passage_of(text: str, passages: set[str]) -> bool:
+    # A quote is a sentence of a passage, and a tutorial chunk holds a passage after its title.
+    return any(text.strip() in p or p in text for p in passages)
+
+
+# --- 4. the seed story ---------------------------------------------------------------------------
+
+
+def seed_suite(bot: Bot, cases_file: Path) -> dict[str, Any]:
+    """The seed story's question set: answered correctly (with the expected citations) and refused correctly."""
+    results = [run_case(bot, case) for case in load_cases(cases_file)]
+    answerable = [r for r in results if r.case.refused is not True]
+    refusals = [r for r in results if r.case.refused is True]
+    return {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "answered_correctly": share([r.passed for r in answerable]),
+        "unanswerable": len(refusals),
+        "refused_correctly": share([r.passed for r in refusals]),
+        "failures": [f"{r.case.question} -> {'; '.join(r.reasons)}" for r in results if not r.passed],
+        "answers": [r.answer for r in results],
+    }
+
+
+# --- 5. citation precision -----------------------------------------------------------------------
+
+_MARKS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
+
+
+def cited_pairs(answer: Answer) -> list[tuple[str, str]]:
+    """(sentence, quoted passage) for every citation marker in an answer."""
+    quotes = {c.number: c.quote for c in answer.citations}
+    pairs = []
+    for start, end in sentence_spans(answer.text):
+        sentence = answer.text[start:end]
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+        plain = re.sub(r"\s+([.!?,;:])", r"\1", _MARKS.sub(" ", sentence)).strip()
+        pairs += [(plain, quotes[n]) for n in numbers if n in quotes]
+    return pairs
+
+
+def citation_precision(answers: Sequence[Answer], idf: dict[str, float]) -> dict[str, Any]:
+    """The share of cited sentences that their quote supports, by the answerer's own checker."""
+    pairs = [pair for a in answers if not a.refused for pair in cited_pairs(a)]
+    supported = [support(sentence, quote, idf) >= MIN_SUPPORT for sentence, quote in pairs]
+    return {"cited_sentences": len(pairs), "supported": share(supported)}
+
+
+def temporary_dir() -> Path:
+    """A fresh folder for one benchmark's indexes."""
+    return Path(tempfile.mkdtemp(prefix="storybot-bench-"))

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.bench.runner import SUITES, BenchOptions, run_bench
+from bot.cli import main
+
+
+def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_path: Path) -> None:
+    options = BenchOptions(
+        eval_dir=eval_dir,
+        out_dir=tmp_path / "results",
+        work_dir=tmp_path / "work",
+        cache_path=tmp_path / "cache.sqlite3",
+        name="tiny",
+        model="fake",
+        index_articles=2,
+        scale_sizes=(2,),
+        scale_copies=2,
+    )
+    logged: list[str] = []
+    results = run_bench(options, logged.append)
+    suites = results["suites"]
+    assert set(suites) == set(SUITES)
+    assert suites["retrieval"]["storybot"]["questions"] == 2
+    assert suites["retrieval"]["storybot"]["recall@5"] == 1.0
+    assert suites["answers"]["answer_in_articles"]["storybot"]["accuracy"] == 1.0
+    assert suites["answers"]["all_questions"]["storybot"]["questions"] == 3
+    assert suites["seed"]["storybot"]["answerable"] > 0
+    assert suites["citations"]["storybot"]["cited_sentences"] > 0
+    assert suites["indexing"]["reindex_full_corpus"]["edited_chunks_embedded"] == 1
+    assert set(suites["scale"]) == {"2", "3", "6"}
+    assert suites["memory"]["storybot"]["peak_rss_mb"] > 0 and suites["memory"]["baseline"]["peak_rss_mb"] > 0
+    written = json.loads((tmp_path / "results" / "tiny.json").read_text())
+    assert written["suites"]["retrieval"] == suites["retrieval"]
+    assert written["meta"]["cores"] and written["meta"]["versions"]["chromadb"]
+    table = (tmp_path / "results" / "tiny.md").read_text()
+    assert "| retrieval.storybot.recall@5 |" not in table and "| storybot.recall@5 | 1 |" in table
+    assert any("building the baseline" in line for line in logged)
+
+
+def test_the_command_reports_a_missing_eval_folder(tmp_path: Path, capsys: object) -> None:
+    code = main(["bench", "--eval-dir", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path), "--suites", "retrieval"])
+    assert code == 2
