@@ -91,7 +91,7 @@ class Bot:
         query = make_query(standalone, catalog)
         hits = self.retriever.search(query, story)
         idf = self._idf(catalog)
-        evidence = assess(query, hits, catalog, idf)
+        evidence = assess(query, hits, catalog, idf, self.settings.min_coverage)
         self.last_trace = Trace(standalone, tuple(hits), evidence)
         if not evidence.answerable:
             yield self.refusal(evidence, story, question)

@@ -27,6 +27,7 @@ ENV_NAMES = {
     "gguf_path": "STORYBOT_GGUF_PATH",
     "gguf_sha256": "STORYBOT_GGUF_SHA256",
     "top_k": "STORYBOT_TOP_K",
+    "min_coverage": "STORYBOT_MIN_COVERAGE",
     "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
     "feedback_path": "STORYBOT_FEEDBACK_PATH",
     "host": "STORYBOT_HOST",
@@ -58,6 +59,9 @@ class Settings:
     gguf_path: Path | None = None
     gguf_sha256: str = QWEN_GGUF_SHA256
     top_k: int = 5
+    # The IDF-weighted share of the question's key terms the best passage must hold, else refuse
+    # (calibrated on the RealTimeQA and RGB dev sets: see bench/README.md).
+    min_coverage: float = 0.5
     max_question_chars: int = 1000
     feedback_path: Path = Path(".storybot/feedback.sqlite3")
     host: str = "127.0.0.1"
@@ -114,6 +118,11 @@ def _convert(name: str, raw: str, var: str) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{var} must be a whole number, got {raw!r}") from None
+    if kind == "float":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{var} must be a number, got {raw!r}") from None
     if "Path" in kind:
         return Path(raw)
     if "tuple" in kind:
@@ -124,6 +133,8 @@ def _convert(name: str, raw: str, var: str) -> Any:
 def _validate(s: Settings) -> None:
     if s.answerer not in ANSWERERS:
         raise ConfigError(f"answerer must be one of {', '.join(ANSWERERS)}; got {s.answerer!r}")
+    if not 0.0 <= s.min_coverage <= 1.0:
+        raise ConfigError(f"min_coverage must be between 0 and 1; got {s.min_coverage}")
     if not 1 <= s.top_k <= 50:
         raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
     if not 20 <= s.max_question_chars <= 20_000:

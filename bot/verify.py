@@ -96,7 +96,9 @@ def _phrases(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [text[start:end] for start, end in merged]
 
 
-def assess(query: Query, hits: list[Hit], catalog: Catalog, idf: dict[str, float]) -> Evidence:
+def assess(
+    query: Query, hits: list[Hit], catalog: Catalog, idf: dict[str, float], min_coverage: float = MIN_COVERAGE
+) -> Evidence:
     """Decide from the evidence whether to answer.
 
     Refuse when the question names something the corpus never mentions, when everything it asks
@@ -123,7 +125,7 @@ def assess(query: Query, hits: list[Hit], catalog: Catalog, idf: dict[str, float
         # A question about a person is answered only from passages about that person.
         if all(covered(k, have) for k in people):
             best = max(best, coverage(wanted, have, idf))
-    return Evidence(best >= MIN_COVERAGE, best)
+    return Evidence(best >= min_coverage, best)
 
 
 def _has_name(text: str) -> bool:

@@ -19,6 +19,9 @@ def test_from_env_reads_variables_and_flags_override() -> None:
     [
         ({"STORYBOT_TOP_K": "many"}, "STORYBOT_TOP_K must be a whole number"),
         ({"STORYBOT_TOP_K": "0"}, "top_k must be between 1 and 50"),
+        ({"STORYBOT_MIN_COVERAGE": "half"}, "STORYBOT_MIN_COVERAGE must be a number"),
+        ({"STORYBOT_MIN_COVERAGE": "1.5"}, "min_coverage must be between 0 and 1"),
+        ({"STORYBOT_MIN_COVERAGE": "nan"}, "min_coverage must be between 0 and 1"),
         ({"STORYBOT_ANSWERER": "magic"}, "answerer must be one of"),
         ({"STORYBOT_ANSWERER": "openai"}, "needs STORYBOT_LLM_BASE_URL"),
         (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench import quality, speed
+from bot.bench import quality, speed, tuning
 from bot.bench.baseline import BaselineRag
 from bot.bench.data import Question, articles_path, load_articles, load_questions, load_rgb
 from bot.bench.report import machine, write_results
@@ -21,7 +21,7 @@ from bot.index import make_client
 from bot.llm import build_chat_model
 from bot.types import Answer, Corpus
 
-SUITES = ("retrieval", "answers", "rgb", "seed", "citations", "indexing", "latency", "scale", "memory")
+SUITES = ("retrieval", "answers", "rgb", "seed", "citations", "tuning", "indexing", "latency", "scale", "memory")
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -228,6 +228,21 @@ def run_citations(bench: Bench) -> dict[str, Any]:
     return {"storybot": figures}
 
 
+def run_tuning(bench: Bench) -> dict[str, Any]:
+    counter = iter(range(1_000_000))
+
+    def make_bot(corpus: Corpus) -> Bot:
+        return bench.bot_for(corpus, bench.options.work_dir / "calibration" / str(next(counter)))
+
+    rgb = load_rgb(bench.options.eval_dir)[: bench.options.rgb_items]
+    return {
+        "fusion": tuning.fusion_sweep(bench.storybot, _questions(bench, answerable_only=True)),
+        "refusal_threshold": tuning.threshold_sweep(
+            bench.storybot, _questions(bench, True), _questions(bench, False), make_bot, rgb
+        ),
+    }
+
+
 def run_indexing(bench: Bench) -> dict[str, Any]:
     questions = load_questions(bench.options.eval_dir)
     wanted = [a for q in questions if q.answer_in_articles for a in q.article_ids]
@@ -303,6 +318,7 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "rgb": run_rgb,
     "seed": run_seed,
     "citations": run_citations,
+    "tuning": run_tuning,
     "indexing": run_indexing,
     "latency": run_latency,
     "scale": run_scale,

@@ -1,0 +1,83 @@
+"""Choosing defaults by measurement: fusion weights and the refusal threshold, swept on dev data only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.bench import quality
+from bot.bench.data import Question, RgbItem
+from bot.bot import Bot
+from bot.retrieve import Retriever
+from bot.types import Corpus
+
+WEIGHTS = ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (1.0, 2.0), (2.0, 1.0))
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bot:
+    """The same index and models with another retriever or other settings: no re-indexing."""
+    return Bot(
+        bot.settings.with_changes(**settings),
+        bot.index,
+        retriever or bot.retriever,
+        bot.answerer,
+        bot.condenser,
+        bot.extractive,
+    )
+
+
+def fusion_sweep(bot: Bot, questions: Sequence[Question]) -> dict[str, Any]:
+    """Answer recall@k for (lexical, dense) RRF weights and for one or two hits per section."""
+    rows: dict[str, Any] = {}
+    for lexical, dense in WEIGHTS:
+        for per_section in (1, 2):
+            retriever = Retriever(bot.index, lexical_weight=lexical, dense_weight=dense, per_section=per_section)
+            tuned = variant(bot, retriever)
+            name = f"lexical={lexical:g},dense={dense:g},per_section={per_section}"
+            rows[name] = quality.recall_at_k(_passages_of(tuned), questions)
+    return rows
+
+
+def _passages_of(bot: Bot) -> Callable[[str, int], list[str]]:
+    return lambda question, k: quality.storybot_passages(bot, question, k)
+
+
+def threshold_sweep(
+    bot: Bot,
+    answerable: Sequence[Question],
+    everything: Sequence[Question],
+    make_bot: Callable[[Corpus], Bot],
+    rgb: Sequence[RgbItem],
+) -> dict[str, Any]:
+    """Accuracy and refusals on RealTimeQA, and RGB rejection and accuracy, for each refusal threshold."""
+    rgb_bots = [
+        (
+            item,
+            make_bot(quality.passages_corpus(item.negative, f"cal{n}-neg")),
+            make_bot(quality.passages_corpus([*item.positive, *item.negative], f"cal{n}-mix")),
+        )
+        for n, item in enumerate(rgb)
+    ]
+    rows: dict[str, Any] = {}
+    for t in THRESHOLDS:
+        tuned = variant(bot, min_coverage=t)
+        row: dict[str, Any] = {
+            "rtqa_answer_in_articles": quality.answer_figures(
+                [quality.ask_storybot(tuned, q.question, (q.answer,)) for q in answerable]
+            ),
+            "rtqa_all": quality.answer_figures(
+                [quality.ask_storybot(tuned, q.question, (q.answer,)) for q in everything]
+            ),
+        }
+        if rgb_bots:
+            rejected = [
+                quality.ask_storybot(variant(neg, min_coverage=t), i.query, i.answers).refused for i, neg, _ in rgb_bots
+            ]
+            accurate = [
+                quality.ask_storybot(variant(mix, min_coverage=t), i.query, i.answers).correct for i, _, mix in rgb_bots
+            ]
+            row["rgb_negative_rejection"] = quality.share(rejected)
+            row["rgb_noise_accuracy"] = quality.share(accurate)
+        rows[f"min_coverage={t:g}"] = row
+    return rows
