@@ -182,6 +182,8 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
             return _initial_story(bot, s, request)
 
         app.load(on_load, story, [story, *story_outputs])
+        # "&embed=1" (the widget) shows the chat alone: no story picker, no Editor tab in a reader's frame.
+        app.load(None, None, None, js=EMBED_JS)
         # One event, not a chain: a question asked right after switching must not be wiped by a late reset.
         story.change(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
 
@@ -198,6 +200,11 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
         )
         reset.click(new_conversation, None, outputs).then(lambda: "", None, status)
     return app  # type: ignore[no-any-return]
+
+
+EMBED_JS = """() => {
+  if (new URLSearchParams(window.location.search).get("embed") === "1") document.body.classList.add("sb-embed");
+}"""
 
 
 def _read_js(name: str) -> str:

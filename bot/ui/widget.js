@@ -15,7 +15,7 @@
   var frame = document.createElement("iframe");
   frame.id = "storybot-frame";
   frame.title = "Storybot: questions about this story";
-  frame.src = origin + "/?story=" + encodeURIComponent(story);
+  frame.src = origin + "/?story=" + encodeURIComponent(story) + "&embed=1";
   frame.style.cssText = "display:none;position:fixed;right:16px;bottom:64px;z-index:2147483000;width:min(420px,calc(100vw - 32px));height:min(640px,calc(100vh - 96px));border:1px solid #ddd;border-radius:12px;background:#fff;box-shadow:0 4px 24px rgba(0,0,0,.25)";
   button.addEventListener("click", function () {
     var open = frame.style.display === "none";

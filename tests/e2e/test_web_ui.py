@@ -169,6 +169,10 @@ def test_widget_on_another_site_opens_a_chat_bound_to_its_story(
         page.click("#storybot-open")
         frame = page.frame_locator("#storybot-frame")
         frame.locator("#sb-header h2").filter(has_text="Zeppelin").wait_for(timeout=TIMEOUT)
+        # bound to its story: no picker to wander off to other stories, no Editor tab
+        frame.locator("body.sb-embed").wait_for(state="attached", timeout=TIMEOUT)
+        assert not frame.locator("#sb-story-pick").is_visible()
+        assert not frame.get_by_role("tab", name="Editor").is_visible()
         frame.locator("#sb-question textarea").fill("Did demand for zeppelin tours double?")
         frame.locator("#sb-send").click()
         frame.locator(".sb-source").first.wait_for(timeout=TIMEOUT)
