@@ -27,7 +27,9 @@ EXIT_ERROR = 2
 def parser() -> argparse.ArgumentParser:
     """The argument parser (flags override `STORYBOT_*` environment variables)."""
     p = argparse.ArgumentParser(
-        prog="storybot", description="Answer questions about news stories, with cited passages."
+        prog="storybot",
+        description="Answer questions about news stories, with cited passages.",
+        allow_abbrev=False,  # else "bench --llm" reads as an abbreviation of --llm-base-url
     )
     p.add_argument("--index-dir", type=Path, help="index folder (STORYBOT_INDEX_DIR, default .storybot/index)")
     p.add_argument("--corpus-dir", type=Path, help="corpus folder (STORYBOT_CORPUS_DIR, default corpus)")

@@ -173,9 +173,9 @@ def _passage_of(text: str, passages: set[str]) -> bool:
 # --- 4. the seed story ---------------------------------------------------------------------------
 
 
-def seed_suite(bot: Bot, cases_file: Path) -> dict[str, Any]:
+def seed_suite(bot: Bot, cases_file: Path, limit: int | None = None) -> dict[str, Any]:
     """The seed story's question set: answered correctly (with the expected citations) and refused correctly."""
-    results = [run_case(bot, case) for case in load_cases(cases_file)]
+    results = [run_case(bot, case) for case in load_cases(cases_file)[:limit]]
     answerable = [r for r in results if r.case.refused is not True]
     refusals = [r for r in results if r.case.refused is True]
     return {

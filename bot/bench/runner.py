@@ -43,6 +43,7 @@ class BenchOptions:
     scale_copies: int = 10
     llm: bool = False
     llm_questions: int = 20
+    gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
     seed_corpus: Path = ROOT / "corpus"
     seed_cases: Path = ROOT / "tests" / "integration" / "questions.yaml"
     model: str = "minilm"
@@ -104,11 +105,11 @@ def prepare(options: BenchOptions, log: Callable[[str], None]) -> Bench:
 def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Run the chosen suites and write `<out_dir>/<name>.json` and `.md`; returns the results."""
     bench = prepare(options, log)
-    unknown = set(options.suites) - set(SUITES)
+    unknown = set(options.suites) - set(SUITES) - {"llm"}
     if unknown:
         raise ValueError(f"unknown suites: {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}")
-    for suite in SUITES:
-        if suite in options.suites:
+    for suite in (*SUITES, "llm"):
+        if suite in options.suites or (suite == "llm" and options.llm):
             log(f"suite: {suite}")
             bench.results[suite] = SUITE_RUNNERS[suite](bench)
     meta = {**machine(), "options": _options_json(options), "chunks": bench.storybot.catalog().n_chunks}
@@ -166,34 +167,47 @@ def run_answers(bench: Bench) -> dict[str, Any]:
                 {"question": a.question, "expected": a.expected[0], "answer": a.text[:300], "correct": a.correct}
                 for a in asked[:8]
             ]
-    if bench.options.llm:
-        result["llm"] = _llm_answers(bench)
     return result
 
 
-def _llm_answers(bench: Bench) -> dict[str, Any]:
-    """The local LLM answerer (Qwen GGUF) in Storybot and behind the tutorial prompt, on the same questions."""
+def run_llm(bench: Bench) -> dict[str, Any]:
+    """The local LLM answerer (sha-checked Qwen GGUF) against extractive, and the baseline answering with it."""
+    from bot.corpus import load_corpus
+    from bot.verify import idf_table
+
     questions = _questions(bench, answerable_only=True)[: bench.options.llm_questions]
-    settings = bench.settings(bench.options.work_dir / "storybot", answerer="llamacpp")
+    settings = bench.settings(
+        bench.options.work_dir / "storybot", answerer="llamacpp", gguf_path=bench.options.gguf_path
+    )
     chat = build_chat_model(settings)
     llm_bot = build_bot(settings, embeddings=bench.embeddings, chat_model=chat)
     bench.baseline.chat_model = chat
-    base: list[quality.Asked] = []
-    ours: list[quality.Asked] = []
-    times: dict[str, list[float]] = {"storybot_llm": [], "baseline_llm": []}
-    for q in questions:
-        started = time.perf_counter()
-        base.append(quality.ask_baseline(bench.baseline, q.question, (q.answer,)))
-        times["baseline_llm"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        ours.append(quality.ask_storybot(llm_bot, q.question, (q.answer,)))
-        times["storybot_llm"].append(time.perf_counter() - started)
-    bench.answers += [a.answer for a in ours if a.answer is not None]
-    return {
-        "questions": len(questions),
-        "storybot_llm": {**quality.answer_figures(ours), **speed.percentiles(times["storybot_llm"])},
-        "baseline_llm": {**quality.answer_figures(base), **speed.percentiles(times["baseline_llm"])},
+    systems: dict[str, Callable[[Question], quality.Asked]] = {
+        "storybot_extractive": lambda q: quality.ask_storybot(bench.storybot, q.question, (q.answer,)),
+        "storybot_llm": lambda q: quality.ask_storybot(llm_bot, q.question, (q.answer,)),
+        "baseline_llm": lambda q: quality.ask_baseline(bench.baseline, q.question, (q.answer,)),
     }
+    result: dict[str, Any] = {"questions": len(questions)}
+    llm_answers: list[Answer] = []
+    for name, ask in systems.items():
+        asked, times = [], []
+        for q in questions:
+            started = time.perf_counter()
+            asked.append(ask(q))
+            times.append(time.perf_counter() - started)
+        result[name] = {**quality.answer_figures(asked), **speed.percentiles(times)}
+        if name == "storybot_llm":
+            llm_answers += [a.answer for a in asked if a.answer is not None]
+    seed_settings = bench.settings(
+        bench.options.work_dir / "seed", answerer="llamacpp", gguf_path=bench.options.gguf_path
+    )
+    seed_bot = build_bot(seed_settings, embeddings=bench.embeddings, chat_model=chat)
+    seed_bot.index.build(load_corpus([bench.options.seed_corpus]))
+    seed = quality.seed_suite(seed_bot, bench.options.seed_cases, bench.options.questions)
+    llm_answers += seed.pop("answers")
+    result["seed_storybot_llm"] = seed
+    result["citations_storybot_llm"] = quality.citation_precision(llm_answers, idf_table(bench.storybot.catalog()))
+    return result
 
 
 def run_rgb(bench: Bench) -> dict[str, Any]:
@@ -319,6 +333,7 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "seed": run_seed,
     "citations": run_citations,
     "tuning": run_tuning,
+    "llm": run_llm,
     "indexing": run_indexing,
     "latency": run_latency,
     "scale": run_scale,
