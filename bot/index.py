@@ -35,7 +35,7 @@ from bot.errors import IndexNotReadyError
 from bot.text import terms
 from bot.types import Bio, Chunk, Corpus, Story, SuggestedQuestion
 
-BATCH = 64
+BATCH = 256
 Progress = Callable[[int, int], None]
 
 
@@ -143,6 +143,8 @@ class Index:
         return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False)
 
     def _embed(self, chunks: list[Chunk], progress: Progress | None) -> None:
+        # Batches of similar length: the encoder pads every text of a batch to its longest one.
+        chunks = sorted(chunks, key=lambda c: len(c.embedding_text()))
         for start in range(0, len(chunks), BATCH):
             batch = chunks[start : start + BATCH]
             self.store.add_texts(

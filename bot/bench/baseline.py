@@ -52,8 +52,12 @@ class BaselineRag:
     chat_model: BaseChatModel | None = None
 
     @classmethod
-    def build(cls, corpus: Corpus, embeddings: Embeddings, client: ClientAPI, batch: int = 256) -> BaselineRag:
-        """Split, embed and store the corpus in a fresh collection."""
+    def build(cls, corpus: Corpus, embeddings: Embeddings, client: ClientAPI, batch: int = 5000) -> BaselineRag:
+        """Split, embed and store the corpus in a fresh collection.
+
+        The tutorial adds every split in one call; batches of 5,000 stay under Chroma's per-call limit
+        (5,461 here) while still letting the encoder sort each batch by length, as one call would.
+        """
         store = Chroma(
             collection_name=f"baseline-{uuid.uuid4().hex[:8]}",
             embedding_function=embeddings,
