@@ -293,8 +293,9 @@ def _snapshot_name(corpus: Corpus, model_name: str) -> str:
 def _chunker_fingerprint() -> bytes:
     import bot.chunking
     import bot.text
+    import bot.types  # Chunk.embedding_text: what the encoder sees
 
-    return b"".join(Path(m.__file__).read_bytes() for m in (bot.chunking, bot.text) if m.__file__)
+    return b"".join(Path(m.__file__).read_bytes() for m in (bot.chunking, bot.text, bot.types) if m.__file__)
 
 
 def _chunk_count(folder: Path) -> int:

@@ -51,6 +51,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:7.1f}s] {message}", flush=True)
 
-    run_bench(options, log)
+    results = run_bench(options, log)
     print(f"results: {args.out_dir / name}.json and {args.out_dir / name}.md")
-    return 0
+    failed = [suite for suite, figures in results["suites"].items() if "error" in figures]
+    if failed:
+        print(f"failed suites: {', '.join(failed)} (their errors are in the results)")
+    return 1 if failed else 0

@@ -6,8 +6,8 @@ the baseline side by side and the tests can run a suite on a toy corpus.
 
 from __future__ import annotations
 
+import random
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,18 +23,26 @@ from bot.editor.checks import load_cases, run_case
 from bot.errors import BotError
 from bot.retrieve import make_query
 from bot.text import sentence_spans
-from bot.types import Answer, Corpus, Section, Story
+from bot.types import Answer, Citation, Corpus, Section, Story
 from bot.verify import MIN_SUPPORT, support
 
 KS = (1, 5, 10)
 DECLINE = re.compile(
-    r"\b(don'?t know|do not know|not (?:mentioned|provided|stated|contain)|no information|cannot)\b", re.I
+    r"\b(?:don['’]?t know|do not know|(?:does|do) not (?:mention|provide|say|state|specify|contain|include)"
+    r"|not (?:mentioned|provided|stated|specified|included)|no information|unable to (?:answer|determine|find)"
+    r"|cannot (?:answer|determine|find|be determined))",
+    re.I,
 )
 
 
 def mentions(text: str, answer: str) -> bool:
     """True when `answer` occurs in `text` as whole words, ignoring case ("0" is not in "2020")."""
     return re.search(rf"(?<!\w){re.escape(answer.strip())}(?!\w)", text, re.I) is not None
+
+
+def contains(text: str, answer: str) -> bool:
+    """The retrieval measure's match: the answer string anywhere in the text, ignoring case."""
+    return answer.strip().casefold() in text.casefold()
 
 
 def share(flags: Sequence[bool]) -> float | None:
@@ -46,9 +54,10 @@ def share(flags: Sequence[bool]) -> float | None:
 
 
 def storybot_passages(bot: Bot, question: str, k: int) -> list[str]:
-    """The texts of Storybot's top-k hits for a question, through its own query expansion."""
+    """Storybot's top-k hits for a question, through its own query expansion, with their titles
+    (as the baseline's chunks carry the article title on their first line)."""
     query = make_query(question, bot.catalog())
-    return [hit.chunk.text for hit in bot.retriever.search(query, k=k)]
+    return [hit.chunk.embedding_text() for hit in bot.retriever.search(query, k=k)]
 
 
 def baseline_passages(rag: BaselineRag, question: str, k: int) -> list[str]:
@@ -62,7 +71,7 @@ def recall_at_k(passages: Callable[[str, int], list[str]], questions: Sequence[Q
     for q in questions:
         texts = passages(q.question, max(KS))
         for k in KS:
-            found[k].append(any(mentions(t, q.answer) for t in texts[:k]))
+            found[k].append(any(contains(t, q.answer) for t in texts[:k]))
     return {"questions": len(questions), **{f"recall@{k}": share(found[k]) for k in KS}}
 
 
@@ -78,6 +87,7 @@ class Asked:
     text: str
     refused: bool
     answer: Answer | None = None
+    error: bool = False
 
     @property
     def correct(self) -> bool:
@@ -90,7 +100,7 @@ def ask_storybot(bot: Bot, question: str, expected: tuple[str, ...]) -> Asked:
     try:
         answer = bot.ask(question)
     except BotError as exc:
-        return Asked(question, expected, str(exc), True)
+        return Asked(question, expected, str(exc), True, error=True)
     return Asked(question, expected, answer.text, answer.refused, answer)
 
 
@@ -105,7 +115,8 @@ def answer_figures(asked: Sequence[Asked]) -> dict[str, Any]:
     return {
         "questions": len(asked),
         "accuracy": share([a.correct for a in asked]),
-        "refused": share([a.refused for a in asked]),
+        "refused": share([a.refused and not a.error for a in asked]),
+        "errors": sum(a.error for a in asked),
     }
 
 
@@ -132,7 +143,7 @@ def rgb_suite(
 ) -> dict[str, dict[str, Any]]:
     """Negative rejection, noise robustness (with a cited positive passage) and counterfactual behaviour."""
     ours: dict[str, list[bool]] = {
-        k: [] for k in ("rejected", "accurate", "cited_positive", "cf_true", "cf_fake", "cf_refused")
+        k: [] for k in ("top1_positive", "rejected", "accurate", "cited_positive", "cf_true", "cf_fake", "cf_refused")
     }
     base: dict[str, list[bool]] = {k: [] for k in ("top1_positive", "rejected", "accurate")}
     for n, item in enumerate(items):
@@ -140,7 +151,9 @@ def rgb_suite(
         noisy = passages_corpus([*item.positive, *item.negative], f"rgb{n}-mix")
         wrong = passages_corpus([*item.positive_wrong, *item.negative], f"rgb{n}-cf")
         ours["rejected"].append(ask_storybot(make_bot(negative), item.query, item.answers).refused)
-        got = ask_storybot(make_bot(noisy), item.query, item.answers)
+        noisy_bot = make_bot(noisy)
+        ours["top1_positive"].append(_passage_of(storybot_passages(noisy_bot, item.query, 1)[0], set(item.positive)))
+        got = ask_storybot(noisy_bot, item.query, item.answers)
         ours["accurate"].append(got.correct)
         positives = set(item.positive)
         ours["cited_positive"].append(
@@ -185,7 +198,7 @@ def seed_suite(bot: Bot, cases_file: Path, limit: int | None = None) -> dict[str
         "unanswerable": len(refusals),
         "refused_correctly": share([r.passed for r in refusals]),
         "failures": [f"{r.case.question} -> {'; '.join(r.reasons)}" for r in results if not r.passed],
-        "answers": [r.answer for r in results],
+        "answers": [(r.case.question, r.answer) for r in results],
     }
 
 
@@ -196,23 +209,36 @@ _MARKS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
 
 def cited_pairs(answer: Answer) -> list[tuple[str, str]]:
     """(sentence, quoted passage) for every citation marker in an answer."""
-    quotes = {c.number: c.quote for c in answer.citations}
+    return [(sentence, citation.quote) for sentence, citation in _cited(answer)]
+
+
+def _cited(answer: Answer) -> list[tuple[str, Citation]]:
+    by_number = {c.number: c for c in answer.citations}
     pairs = []
     for start, end in sentence_spans(answer.text):
         sentence = answer.text[start:end]
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         plain = re.sub(r"\s+([.!?,;:])", r"\1", _MARKS.sub(" ", sentence)).strip()
-        pairs += [(plain, quotes[n]) for n in numbers if n in quotes]
+        pairs += [(plain, by_number[n]) for n in numbers if n in by_number]
     return pairs
 
 
-def citation_precision(answers: Sequence[Answer], idf: dict[str, float]) -> dict[str, Any]:
+Judged = tuple[str, Answer, dict[str, float]]  # question, answer, IDF table of the corpus it came from
+
+
+def citation_precision(answers: Sequence[Judged]) -> dict[str, Any]:
     """The share of cited sentences that their quote supports, by the answerer's own checker."""
-    pairs = [pair for a in answers if not a.refused for pair in cited_pairs(a)]
-    supported = [support(sentence, quote, idf) >= MIN_SUPPORT for sentence, quote in pairs]
+    pairs = [(pair, idf) for _, a, idf in answers if not a.refused for pair in cited_pairs(a)]
+    supported = [support(sentence, quote, idf) >= MIN_SUPPORT for (sentence, quote), idf in pairs]
     return {"cited_sentences": len(pairs), "supported": share(supported)}
 
 
-def temporary_dir() -> Path:
-    """A fresh folder for one benchmark's indexes."""
-    return Path(tempfile.mkdtemp(prefix="storybot-bench-"))
+def citation_sample(answers: Sequence[Judged], size: int = 30, seed: int = 7) -> list[dict[str, str]]:
+    """A reproducible random sample of (question, sentence, quote) to check by hand."""
+    rows = [
+        {"question": q, "sentence": sentence, "chunk_id": c.chunk_id, "quote": c.quote}
+        for q, a, _ in answers
+        if not a.refused
+        for sentence, c in _cited(a)
+    ]
+    return random.Random(seed).sample(rows, min(size, len(rows)))

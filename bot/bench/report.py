@@ -92,6 +92,32 @@ def markdown(meta: dict[str, Any], suites: dict[str, Any]) -> str:
     ]
     for suite, data in suites.items():
         lines += [f"## {suite}", "", "| figure | value |", "|---|---|"]
-        lines += [f"| {name} | {_fmt(value)} |" for name, value in _rows("", data)]
+        lines += [f"| {name} | {_cell(value)} |" for name, value in _rows("", data)]
         lines.append("")
+        for name, rows in _tables("", data):
+            lines += [f"### {suite}: {name}", "", *_table(rows), ""]
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    return _fmt(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _tables(prefix: str, data: Any) -> list[tuple[str, list[Any]]]:
+    """Lists found in the results (failures, samples), each to be shown as its own table."""
+    if isinstance(data, dict):
+        return [t for key, value in data.items() for t in _tables(f"{prefix}.{key}" if prefix else key, value)]
+    if isinstance(data, list) and data:
+        return [(prefix, data)]
+    return []
+
+
+def _table(rows: list[Any]) -> list[str]:
+    if not all(isinstance(r, dict) for r in rows):
+        return [f"{n}. {_cell(r)}" for n, r in enumerate(rows, start=1)]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return [
+        "| # | " + " | ".join(keys) + " |",
+        "|---|" + "---|" * len(keys),
+        *(f"| {n} | " + " | ".join(_cell(r.get(k)) for k in keys) + " |" for n, r in enumerate(rows, start=1)),
+    ]

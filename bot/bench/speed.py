@@ -6,6 +6,7 @@ Times are measured side by side in one process run and reported with ratios; not
 from __future__ import annotations
 
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -36,7 +37,7 @@ def percentiles(seconds: Sequence[float]) -> dict[str, float | None]:
     if not seconds:
         return {"p50_ms": None, "p95_ms": None}
     ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
 
 
@@ -82,6 +83,7 @@ def indexing_suite(corpus: Corpus, encoder: Embeddings, model_name: str, root: P
         "storybot_vs_raw_encoder": round(raw / ours, 3),
         "baseline_chunks": len(base_docs),
         "baseline_chunks_per_s": round(len(base_docs) / base, 2),
+        "baseline_vs_raw_encoder": round(raw / base * len(base_docs) / len(texts), 3),
         "articles_per_s": {
             "storybot": round(len(corpus.stories) / ours, 3),
             "baseline": round(len(corpus.stories) / base, 3),
@@ -96,7 +98,8 @@ def reindex_suite(index: Index, archive: Path, root: Path) -> dict[str, Any]:
     unchanged = timed(lambda: index.build(load_corpus([archive])))
     lines = archive.read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[0])
-    record["text"] += "\n\nCorrection: an earlier version of this article misstated a date."
+    # A new sentence each run, so the edited chunk is never in the embedding cache.
+    record["text"] += f"\n\nCorrection ({time.time_ns()}): an earlier version of this article misstated a date."
     edited = root / "edited" / archive.name
     edited.parent.mkdir(parents=True, exist_ok=True)
     edited.write_text("\n".join([json.dumps(record, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
@@ -134,21 +137,32 @@ def subset(corpus: Corpus, ids: Sequence[str], size: int) -> Corpus:
 
 
 def probe(
-    index_dir: Path, model: str, questions: Sequence[str], system: str, env: dict[str, str] | None = None
+    index_dir: Path,
+    model: str,
+    questions: Sequence[str],
+    system: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
 ) -> dict[str, Any]:
     """Cold start and peak RSS of a fresh process serving an existing index (see `bot.bench.probe`)."""
     payload = json.dumps({"index_dir": str(index_dir), "model": model, "questions": list(questions), "system": system})
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.bench.probe"],
-        input=payload,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.bench.probe"],
+            input=payload,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"no answer within {timeout} s"}
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        errors = done.stderr.strip().splitlines()
+        return {"error": errors[-1] if errors else f"exit {done.returncode} without output"}
+    result: dict[str, Any] = json.loads(lines[-1])
     return {**result, "process_wall_s": round(wall, 2)}

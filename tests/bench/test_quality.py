@@ -7,8 +7,11 @@ from chromadb.api import ClientAPI
 from bot import Settings, build_bot
 from bot.bench.data import Question, load_rgb
 from bot.bench.quality import (
+    DECLINE,
     citation_precision,
+    citation_sample,
     cited_pairs,
+    contains,
     mentions,
     passages_corpus,
     recall_at_k,
@@ -24,6 +27,18 @@ def test_mentions_matches_whole_words_ignoring_case() -> None:
     assert not mentions("In 2020 it rained.", "0")
     assert mentions("patrick mchenry took over", "Patrick McHenry")
     assert mentions("It costs $10.4 billion.", "$10.4 billion")
+
+
+def test_retrieval_matches_the_answer_string_anywhere_as_the_measure_defines_it() -> None:
+    assert contains("In 2020 it rained.", "0") and contains("PATRICK McHenry", "patrick mchenry")
+    assert not contains("Patrick", "Patrick McHenry")
+
+
+def test_the_baselines_declines_are_recognised() -> None:
+    for text in ("I don’t know.", "The context does not mention the winner.", "It is not provided in the text."):
+        assert DECLINE.search(text), text
+    for text in ("Patrick McHenry became acting speaker.", "Fans cannot wait for the final."):
+        assert not DECLINE.search(text), text
 
 
 def test_recall_counts_a_question_once_its_answer_is_in_the_top_k() -> None:
@@ -47,9 +62,11 @@ def test_cited_pairs_and_precision_use_the_answerers_checker() -> None:
     pairs = cited_pairs(_answer())
     assert pairs[0] == ("Comet Nishimura returns every 437 years.", "Comet Nishimura returns every 437 years.")
     assert pairs[1][0] == "A bakery in Paris won a prize."
-    figures = citation_precision([_answer()], {})
+    figures = citation_precision([("q", _answer(), {})])
     # "Paris" is a name the quote does not have: that sentence is not supported
     assert figures == {"cited_sentences": 2, "supported": 0.5}
+    (row,) = citation_sample([("Where?", _answer(), {})], size=1, seed=1)
+    assert row["question"] == "Where?" and row["chunk_id"] in ("c1", "c2") and row["quote"]
 
 
 def test_passages_become_neutral_single_section_stories() -> None:
@@ -64,13 +81,16 @@ def test_rgb_rejects_on_noise_only_and_answers_citing_the_positive(
     counter = iter(range(100))
 
     def make_bot(corpus: Corpus) -> Bot:
+        # Each bot its own Chroma (on disk under its index folder), as in a real run: a shared
+        # collection would lose one bot's vectors when the next bot indexes.
         settings = Settings(corpus_dir=tmp_path, index_dir=tmp_path / f"i{next(counter)}", embedding_model="fake")
-        bot = build_bot(settings, chroma_client=chroma)
+        bot = build_bot(settings)
         bot.index.build(corpus)
         return bot
 
     result = rgb_suite(make_bot, load_rgb(eval_dir), HashingEmbeddings(), chroma)
     ours = result["storybot"]
+    assert ours["top1_positive"] == 1.0
     assert ours["rejected"] == 1.0  # only Giro and museum passages: nothing says who won the Tour
     assert ours["accurate"] == 1.0 and ours["cited_positive"] == 1.0
     assert ours["cf_fake"] == 1.0 and ours["cf_true"] == 0.0  # it repeats the falsified passage, cited

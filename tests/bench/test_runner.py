@@ -43,3 +43,32 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
 def test_the_command_reports_a_missing_eval_folder(tmp_path: Path, capsys: object) -> None:
     code = main(["bench", "--eval-dir", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path), "--suites", "retrieval"])
     assert code == 2
+
+
+def test_bad_options_are_refused_before_any_work(eval_dir: Path, tmp_path: Path) -> None:
+    import pytest
+
+    from bot.errors import InputError
+
+    base = dict(eval_dir=eval_dir, out_dir=tmp_path, work_dir=tmp_path / "w", cache_path=tmp_path / "c", model="fake")
+    with pytest.raises(InputError, match="unknown suites: speeed"):
+        run_bench(BenchOptions(**base, suites=("speeed",)))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="must be letters"):
+        run_bench(BenchOptions(**base, name=".."))  # type: ignore[arg-type]
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_failing_suite_is_recorded_and_the_rest_still_run(eval_dir: Path, tmp_path: Path) -> None:
+    options = BenchOptions(
+        eval_dir=eval_dir,
+        out_dir=tmp_path,
+        work_dir=tmp_path / "w",
+        cache_path=tmp_path / "c",
+        model="fake",
+        suites=("citations", "retrieval"),  # citations alone has no answers to judge
+        name="partial",
+    )
+    results = run_bench(options, lambda _: None)
+    assert "answers and seed suites" in results["suites"]["citations"]["error"]
+    assert results["suites"]["retrieval"]["storybot"]["recall@1"] is not None
+    assert main(["bench", "--eval-dir", str(eval_dir), "--out-dir", str(tmp_path), "--suites", "nope"]) == 2

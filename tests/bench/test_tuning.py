@@ -13,7 +13,7 @@ from bot.types import Corpus
 
 def _bot(tmp_path: Path, chroma: ClientAPI, corpus: Corpus, name: str) -> Bot:
     settings = Settings(corpus_dir=tmp_path, index_dir=tmp_path / name, embedding_model="fake")
-    bot = build_bot(settings, chroma_client=chroma)
+    bot = build_bot(settings)  # its own Chroma: bots sharing a collection would delete each other's vectors
     bot.index.build(corpus)
     return bot
 
@@ -41,3 +41,5 @@ def test_sweeps_report_every_setting(eval_dir: Path, tmp_path: Path, chroma: Cli
     assert list(rows) == [f"min_coverage={t:g}" for t in THRESHOLDS]
     assert rows["min_coverage=0.5"]["rtqa_answer_in_articles"]["accuracy"] == 1.0
     assert rows["min_coverage=0.5"]["rgb_negative_rejection"] == 1.0
+    refused = [rows[f"min_coverage={t:g}"]["rtqa_all"]["refused"] for t in THRESHOLDS]
+    assert refused == sorted(refused)  # a higher bar never answers more
