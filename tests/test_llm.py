@@ -1,14 +1,13 @@
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import chromadb
 import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from stub_api import JsonApi, serve
 
 from bot import Answer, Bot, Settings, build_bot
 from bot.llm import REFUSAL_TOKEN, parse_answer
@@ -73,14 +72,14 @@ def test_llm_condenses_follow_ups(settings: Settings, chroma: chromadb.ClientAPI
     assert "1962" in answer.text and answer.citations[0].entity == "Ales Bialiatski"
 
 
-class _OpenAIStub(BaseHTTPRequestHandler):
+class _OpenAIStub(JsonApi):
     """An OpenAI-compatible server that cites whichever passage number holds Bialiatski's bio."""
 
     requests: ClassVar[list[dict[str, Any]]] = []
     reply = ""
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = self.read_json()
         type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         number = re.search(r"\[(\d+)\] Ales Bialiatski\n", body["messages"][-1]["content"])
         text = type(self).reply.format(n=number[1] if number else 9)
@@ -106,24 +105,13 @@ class _OpenAIStub(BaseHTTPRequestHandler):
             "object": "chat.completion",
             "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
         }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(payload)
 
 
 @pytest.fixture
 def openai_stub() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OpenAIStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with serve(_OpenAIStub, "/v1") as url:
+        yield url
 
 
 def test_openai_compatible_endpoint_end_to_end(

@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,6 +19,7 @@ import pytest
 import uvicorn
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
+from stub_api import JsonApi, serve
 
 from bot import Bot, Settings, build_bot
 from bot.api import create_api
@@ -42,34 +42,23 @@ url: https://news.example/zeppelin?a=1&b=2
 """
 
 
-class _SlackApi(BaseHTTPRequestHandler):
+class _SlackApi(JsonApi):
     sent: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers["Content-Length"]))
-        body = json.loads(raw)
+        body = self.read_json()
         type(self).sent.append({"path": self.path, "authorization": self.headers["Authorization"], **body})
         reply = {"ok": True, "channel": body.get("channel"), "ts": "1700000000.000200"}
         if body.get("channel") == "C_GONE":
             reply = {"ok": False, "error": "channel_not_found"}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(reply, "application/json; charset=utf-8")
 
 
 @pytest.fixture
 def slack_api() -> Iterator[str]:
     _SlackApi.sent.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlackApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api"
-    server.shutdown()
+    with serve(_SlackApi, "/api") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
+from stub_api import JsonApi, serve
 
 from bot import Settings, build_bot
 from bot.api import create_api
@@ -31,30 +29,19 @@ title: <b>Zeppelin</b> news
 """
 
 
-class _TelegramApi(BaseHTTPRequestHandler):
+class _TelegramApi(JsonApi):
     sent: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).sent.append({"path": self.path, **body})
-        data = b'{"ok": true, "result": {}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        type(self).sent.append({"path": self.path, **self.read_json()})
+        self.send_json({"ok": True, "result": {}})
 
 
 @pytest.fixture
 def telegram_api() -> Iterator[str]:
     _TelegramApi.sent.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TelegramApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(_TelegramApi) as url:
+        yield url
 
 
 @pytest.fixture
