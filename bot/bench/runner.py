@@ -77,6 +77,7 @@ class Bench:
     storybot: Bot
     baseline: BaselineRag
     baseline_collection: str
+    questions: list[Question] = field(default_factory=list)  # read once; every suite draws on them
     baseline_chunks: int = 0
     build_seconds: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
@@ -122,6 +123,7 @@ def prepare(options: BenchOptions, log: Callable[[str], None]) -> Bench:
     chunks = baseline.store._collection.count()
     log(f"baseline: {chunks} chunks in {base:.0f}s; embedding cache hits {embeddings.hits}, misses {embeddings.misses}")
     bench = Bench(options, log, embeddings, corpus, archive, storybot, baseline, baseline.store._collection.name)
+    bench.questions = questions
     bench.baseline_chunks = chunks
     bench.build_seconds = {"storybot": round(ours, 1), "baseline": round(base, 1)}
     return bench
@@ -183,12 +185,13 @@ def _options_json(options: BenchOptions) -> dict[str, Any]:
 
 def _questions(bench: Bench, answerable_only: bool) -> list[Question]:
     ids = {s.id for s in bench.corpus.stories}
-    found = [
-        q
-        for q in load_questions(bench.options.eval_dir)
-        if not answerable_only or (q.answer_in_articles and set(q.article_ids) & ids)
-    ]
+    found = [q for q in bench.questions if not answerable_only or (q.answer_in_articles and set(q.article_ids) & ids)]
     return found[: bench.options.questions] if bench.options.questions else found
+
+
+def _wanted(bench: Bench) -> list[str]:
+    """The articles holding answers, which subsets keep first so their questions stay answerable."""
+    return [a for q in bench.questions if q.answer_in_articles for a in q.article_ids]
 
 
 def _with_ratio(ours: float | None, base: float | None) -> float | None:
@@ -322,9 +325,7 @@ def run_tuning(bench: Bench) -> dict[str, Any]:
 
 
 def run_indexing(bench: Bench) -> dict[str, Any]:
-    questions = load_questions(bench.options.eval_dir)
-    wanted = [a for q in questions if q.answer_in_articles for a in q.article_ids]
-    small = speed.subset(bench.corpus, wanted, bench.options.index_articles)
+    small = speed.subset(bench.corpus, _wanted(bench), bench.options.index_articles)
     encoder = bench.embeddings.inner  # uncached: this suite measures the encoder itself
     result = speed.indexing_suite(small, encoder, bench.options.model, bench.options.work_dir)
     result["reindex_full_corpus"] = speed.reindex_suite(bench.storybot.index, bench.archive, bench.options.work_dir)
@@ -332,7 +333,7 @@ def run_indexing(bench: Bench) -> dict[str, Any]:
 
 
 def _latency_pair(bench: Bench, bot: Bot, baseline: BaselineRag | None) -> dict[str, Any]:
-    questions = [q.question for q in load_questions(bench.options.eval_dir)][: bench.options.questions]
+    questions = [q.question for q in bench.questions][: bench.options.questions]
     result = {
         "storybot_retrieve": speed.latency(lambda q: quality.storybot_passages(bot, q, 5), questions),
         "storybot_ask": speed.latency(bot.ask, questions),
@@ -349,8 +350,7 @@ def run_latency(bench: Bench) -> dict[str, Any]:
 
 
 def run_scale(bench: Bench) -> dict[str, Any]:
-    questions = load_questions(bench.options.eval_dir)
-    wanted = [a for q in questions if q.answer_in_articles for a in q.article_ids]
+    wanted = _wanted(bench)
     points: dict[str, Any] = {}
     for size in bench.options.scale_sizes:
         if size < len(bench.corpus.stories):
@@ -379,7 +379,7 @@ def run_scale(bench: Bench) -> dict[str, Any]:
 
 def run_memory(bench: Bench) -> dict[str, Any]:
     """Storybot: cold start to its first answer; the baseline (no answer step): to its first retrieval."""
-    questions = [q.question for q in load_questions(bench.options.eval_dir)][:20]
+    questions = [q.question for q in bench.questions][:20]
     env = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
     ours = speed.probe(bench.options.work_dir / "storybot", bench.options.model, questions, "storybot", env)
     base = speed.probe(
