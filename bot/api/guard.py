@@ -57,9 +57,7 @@ class Guard:
 
     def caller(self, request: Request) -> str:
         """The caller's identity (its key, or its address when keys are off), after checks and rate limiting."""
-        size = request.headers.get("content-length")
-        if size is not None and size.isdigit() and int(size) > MAX_BODY_BYTES:
-            raise ApiError(413, f"request body is {size} bytes; the limit is {MAX_BODY_BYTES}")
+        check_declared_size(request)
         key = _presented_key(request)
         if self.keys:
             if key is None:
@@ -82,11 +80,16 @@ def _presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The request body, refusing (413) more than `limit` bytes whatever Content-Length claims."""
+def check_declared_size(request: Request, limit: int = MAX_BODY_BYTES) -> None:
+    """Refuse (413) a request whose Content-Length is over `limit`, before reading it."""
     size = request.headers.get("content-length")
     if size is not None and size.isdigit() and int(size) > limit:
         raise ApiError(413, f"request body is {size} bytes; the limit is {limit}")
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refusing (413) more than `limit` bytes whatever Content-Length claims."""
+    check_declared_size(request, limit)
     body = bytearray()
     async for part in request.stream():
         body += part
