@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer import Answerer, ExtractiveAnswerer
+from bot.chunking import Chunking
 from bot.config import Settings
 from bot.conversation import Message, RuleCondenser, validate_history
 from bot.corpus import load_corpus
@@ -249,7 +250,8 @@ def build_bot(
 ) -> Bot:
     """Build the whole pipeline from `settings`; tests inject fakes for the models and the store."""
     model = embeddings or build_embeddings(settings.embedding_model)
-    index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client)
+    chunking = Chunking.of(settings.chunk_chars, settings.chunk_overlap)
+    index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client, chunking=chunking)
     retriever = Retriever(index, top_k=settings.top_k)
     extractive = ExtractiveAnswerer(embeddings=model)
     answerer: Answerer = extractive

@@ -5,34 +5,49 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from bot.text import sentence_spans
 from bot.types import Bio, Chunk, Corpus, Kind, Story
 
-# Sections up to MAX_CHARS stay whole (most newsroom sections are a paragraph); longer text is
-# packed into ~TARGET_CHARS windows of whole sentences, overlapping by one sentence so that an
-# answer straddling a boundary is still found in one chunk.
-TARGET_CHARS = 800
-MAX_CHARS = 1200
+
+@dataclass(frozen=True)
+class Chunking:
+    """How long text is cut. Sections up to `limit` stay whole (most newsroom sections are a
+    paragraph); longer text is packed into ~`target`-character windows of whole sentences, each
+    sharing `overlap` sentences with the next so that an answer straddling a boundary is still
+    found in one chunk. Defaults chosen by the chunk sweep in bench/README.md.
+    """
+
+    target: int = 800
+    limit: int = 1200
+    overlap: int = 1
+
+    @classmethod
+    def of(cls, chars: int, overlap: int) -> Chunking:
+        """Windows of about `chars` characters; sections up to 1.5 times that stay whole."""
+        return cls(chars, chars * 3 // 2, overlap)
 
 
-def chunk_corpus(corpus: Corpus, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> list[Chunk]:
+DEFAULT = Chunking()
+
+
+def chunk_corpus(corpus: Corpus, chunking: Chunking = DEFAULT) -> list[Chunk]:
     """Every chunk of the corpus, in corpus order, with duplicate ids (identical content) dropped."""
     chunks: dict[str, Chunk] = {}
     for story in corpus.stories:
-        for chunk in chunk_story(story, target, limit):
+        for chunk in chunk_story(story, chunking):
             chunks.setdefault(chunk.id, chunk)
     for bio in corpus.bios:
-        for chunk in chunk_bio(bio, target, limit):
+        for chunk in chunk_bio(bio, chunking):
             chunks.setdefault(chunk.id, chunk)
     return list(chunks.values())
 
 
-def chunk_story(story: Story, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> Iterator[Chunk]:
+def chunk_story(story: Story, chunking: Chunking = DEFAULT) -> Iterator[Chunk]:
     """The chunks of one story, each knowing its story, section, title, url and date."""
     for section in story.sections:
-        for text in split_text(section.text, target, limit):
+        for text in split_text(section.text, chunking.target, chunking.limit, chunking.overlap):
             yield make_chunk(
                 doc_id=story.id,
                 kind="story",
@@ -45,13 +60,15 @@ def chunk_story(story: Story, target: int = TARGET_CHARS, limit: int = MAX_CHARS
             )
 
 
-def chunk_bio(bio: Bio, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> Iterator[Chunk]:
+def chunk_bio(bio: Bio, chunking: Chunking = DEFAULT) -> Iterator[Chunk]:
     """The chunks of one bio, labelled with the person's name."""
-    for text in split_text(bio.text, target, limit):
+    for text in split_text(bio.text, chunking.target, chunking.limit, chunking.overlap):
         yield make_chunk(doc_id=bio.id, kind="bio", text=text, title=bio.name, entity=bio.name, stories=bio.stories)
 
 
-def split_text(text: str, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> Iterator[str]:
+def split_text(
+    text: str, target: int = DEFAULT.target, limit: int = DEFAULT.limit, overlap: int = DEFAULT.overlap
+) -> Iterator[str]:
     """Whole text if short; else windows of whole sentences. Every piece is an exact substring."""
     if len(text) <= limit:
         yield text
@@ -65,7 +82,7 @@ def split_text(text: str, target: int = TARGET_CHARS, limit: int = MAX_CHARS) ->
         yield text[spans[start][0] : spans[end - 1][1]]
         if end >= len(spans):
             return
-        start = max(end - 1, start + 1)
+        start = max(end - overlap, start + 1)
 
 
 def _pieces(text: str, limit: int) -> Iterator[tuple[int, int]]:

@@ -27,6 +27,8 @@ ENV_NAMES = {
     "gguf_path": "STORYBOT_GGUF_PATH",
     "gguf_sha256": "STORYBOT_GGUF_SHA256",
     "top_k": "STORYBOT_TOP_K",
+    "chunk_chars": "STORYBOT_CHUNK_CHARS",
+    "chunk_overlap": "STORYBOT_CHUNK_OVERLAP",
     "min_coverage": "STORYBOT_MIN_COVERAGE",
     "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
     "feedback_path": "STORYBOT_FEEDBACK_PATH",
@@ -59,6 +61,10 @@ class Settings:
     gguf_path: Path | None = None
     gguf_sha256: str = QWEN_GGUF_SHA256
     top_k: int = 5
+    # Long sections are cut into windows of about this many characters, overlapping by this many
+    # sentences (chosen by the chunk sweep in bench/README.md). A change re-embeds the corpus.
+    chunk_chars: int = 800
+    chunk_overlap: int = 1
     # The IDF-weighted share of the question's key terms the best passage must hold, else refuse
     # (calibrated on the RealTimeQA and RGB dev sets: see bench/README.md).
     min_coverage: float = 0.5
@@ -137,6 +143,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"min_coverage must be between 0 and 1; got {s.min_coverage}")
     if not 1 <= s.top_k <= 50:
         raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
+    if not 200 <= s.chunk_chars <= 4000:
+        raise ConfigError(f"chunk_chars must be between 200 and 4000; got {s.chunk_chars}")
+    if not 0 <= s.chunk_overlap <= 3:
+        raise ConfigError(f"chunk_overlap must be between 0 and 3 sentences; got {s.chunk_overlap}")
     if not 20 <= s.max_question_chars <= 20_000:
         raise ConfigError(f"max_question_chars must be between 20 and 20000; got {s.max_question_chars}")
     if s.index_dir.exists() and not s.index_dir.is_dir():

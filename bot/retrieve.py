@@ -113,7 +113,8 @@ class Retriever:
         snap = self.index.snapshot()
         lexical = self._lexical(snap, query, story)
         vector = self.index.embeddings.embed_query(query.dense_text)
-        dense = [(snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, story) if i in snap.by_id]
+        scope = self._doc_ids(snap, story) if story else None
+        dense = [(snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, scope) if i in snap.by_id]
         fused: dict[int, float] = defaultdict(float)
         for weight, ranking in zip(self.weights, (lexical, dense), strict=True):
             for rank, (pos, _) in enumerate(ranking):
@@ -133,6 +134,11 @@ class Retriever:
             scores = np.where(self._story_mask(snap, story), scores, 0.0)
         top = np.argsort(-scores)[: self.candidates]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    @staticmethod
+    def _doc_ids(snap: Snapshot, story: str) -> list[str]:
+        """The story and the bios linked to it: what a search within the story may return."""
+        return [story, *(b.id for b in snap.catalog.bios if story in b.stories)]
 
     def _story_mask(self, snap: Snapshot, story: str) -> np.ndarray:
         # Built once per story and snapshot: a Python pass over every chunk costs ms per question.

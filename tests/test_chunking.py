@@ -38,3 +38,10 @@ def test_story_chunks_know_their_story() -> None:
         "https://x.test",
     )
     assert chunk.embedding_text().startswith("Title. What's happened.")
+
+
+def test_overlap_is_a_number_of_sentences() -> None:
+    long = " ".join(f"Sentence {i} is here." for i in range(40))
+    none, two = list(split_text(long, 100, 150, overlap=0)), list(split_text(long, 100, 150, overlap=2))
+    assert " ".join(none) == long  # no overlap: the windows tile the text
+    assert two[0].split(". ")[-2] in two[1] and two[0].split(". ")[-1].rstrip(".") in two[1]

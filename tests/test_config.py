@@ -23,6 +23,8 @@ def test_from_env_reads_variables_and_flags_override() -> None:
         ({"STORYBOT_MIN_COVERAGE": "1.5"}, "min_coverage must be between 0 and 1"),
         ({"STORYBOT_MIN_COVERAGE": "nan"}, "min_coverage must be between 0 and 1"),
         ({"STORYBOT_ANSWERER": "magic"}, "answerer must be one of"),
+        ({"STORYBOT_CHUNK_CHARS": "50"}, "chunk_chars must be between 200 and 4000"),
+        ({"STORYBOT_CHUNK_OVERLAP": "-1"}, "chunk_overlap must be between 0 and 3 sentences"),
         ({"STORYBOT_ANSWERER": "openai"}, "needs STORYBOT_LLM_BASE_URL"),
         (
             {"STORYBOT_ANSWERER": "openai", "STORYBOT_LLM_BASE_URL": "localhost", "STORYBOT_LLM_MODEL": "m"},

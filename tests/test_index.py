@@ -104,3 +104,11 @@ def test_a_missing_snapshot_is_reported_not_crashed(settings: Settings, chroma: 
     (settings.index_dir / "CURRENT").write_text("gone\n")
     with pytest.raises(IndexNotReadyError, match="incomplete"):
         build_bot(settings, chroma_client=chroma).ask("Who is Lukashenko?")
+
+
+def test_a_new_chunk_size_rebuilds_rather_than_reporting_unchanged(settings: Settings, chroma: ClientAPI) -> None:
+    first = build_bot(settings, chroma_client=chroma).index_corpus()
+    narrow = build_bot(settings.with_changes(chunk_chars=200, chunk_overlap=0), chroma_client=chroma)
+    report = narrow.index_corpus()
+    assert not report.unchanged and report.snapshot != first.snapshot
+    assert report.chunks > first.chunks and all(len(c.text) <= 300 for c in narrow.index.snapshot().chunks)

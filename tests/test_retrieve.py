@@ -1,6 +1,7 @@
 import pytest
+from chromadb.api import ClientAPI
 
-from bot import Bot, UnknownStoryError
+from bot import Bot, Settings, UnknownStoryError, build_bot
 from bot.retrieve import make_query
 
 
@@ -30,3 +31,27 @@ def test_one_section_cannot_fill_every_slot(fake_bot: Bot) -> None:
     hits = fake_bot.retriever.search(make_query("Belarus sanctions prisoners", fake_bot.catalog()), k=5)
     groups = [(h.chunk.doc_id, h.chunk.section) for h in hits]
     assert len(groups) == len(set(groups)) == 5
+
+
+def test_a_story_scoped_search_keeps_to_the_story_and_its_bios(settings: Settings, chroma: ClientAPI) -> None:
+    other = settings.corpus_dir / "stories" / "potash.md"
+    other.write_text(
+        "---\nid: potash\ntitle: Potash exports\n---\n\n## What's happened\n\nBelarus sells potash to China.\n",
+        encoding="utf-8",
+    )
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus()
+    vector = bot.index.embeddings.embed_query("political prisoners potash")
+    scope = ["potash"]
+    assert {bot.index.snapshot().by_id[i] for i, _ in bot.index.dense(vector, 50, scope)} == {
+        p for p, c in enumerate(bot.index.snapshot().chunks) if c.doc_id == "potash"
+    }
+    hits = bot.retriever.search(make_query("Who is Babaryka?", bot.catalog()), story="belarus-prisoners-released", k=20)
+    docs = {h.chunk.doc_id for h in hits}
+    assert "potash" not in docs and "viktar-babaryka" in docs
+
+
+def test_the_vector_store_keeps_no_key_per_story(fake_bot: Bot) -> None:
+    # A metadata key per story made every dense query scale with the number of stories.
+    metadatas = fake_bot.index.store.get(include=["metadatas"])["metadatas"]
+    assert {key for m in metadatas for key in m} == {"doc_id", "kind"}

@@ -56,6 +56,7 @@ class BenchOptions:
     index_articles: int = 40
     scale_sizes: tuple[int, ...] = (200,)
     scale_copies: int = 10
+    sweep_articles: int = 200
     llm: bool = False
     llm_questions: int = 20
     gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -94,9 +95,9 @@ class Bench:
             **changes,
         )
 
-    def bot_for(self, corpus: Corpus, index_dir: Path) -> Bot:
+    def bot_for(self, corpus: Corpus, index_dir: Path, **changes: Any) -> Bot:
         """A Storybot indexed on `corpus`, sharing the cached embeddings."""
-        bot = build_bot(self.settings(index_dir), embeddings=self.embeddings)
+        bot = build_bot(self.settings(index_dir, **changes), embeddings=self.embeddings)
         bot.index.build(corpus)
         return bot
 
@@ -176,6 +177,7 @@ def _options_json(options: BenchOptions) -> dict[str, Any]:
         "index_articles",
         "scale_sizes",
         "scale_copies",
+        "sweep_articles",
         "llm",
         "llm_questions",
         "model",
@@ -321,7 +323,23 @@ def run_tuning(bench: Bench) -> dict[str, Any]:
         "refusal_threshold": tuning.threshold_sweep(
             bench.storybot, _questions(bench, True), _questions(bench, False), make_bot, rgb
         ),
+        "chunking": _chunk_sweep(bench),
     }
+
+
+def _chunk_sweep(bench: Bench) -> dict[str, Any]:
+    # On a subset: each chunking re-embeds its corpus, about 4 minutes per 200 articles here.
+    small = speed.subset(bench.corpus, _wanted(bench), bench.options.sweep_articles)
+    ids = {s.id for s in small.stories}
+    questions = [q for q in _questions(bench, answerable_only=True) if set(q.article_ids) & ids]
+    root = bench.options.work_dir / "chunk-sweep"
+    base = BaselineRag.build(small, bench.embeddings, make_client(root / "baseline"))
+
+    def make_bot(chars: int, overlap: int) -> Bot:
+        return bench.bot_for(small, root / f"{chars}-{overlap}", chunk_chars=chars, chunk_overlap=overlap)
+
+    rows = tuning.chunk_sweep(make_bot, questions, lambda q, k: quality.baseline_passages(base, q, k))
+    return {"articles": len(small.stories), "questions": len(questions), **rows}
 
 
 def run_indexing(bench: Bench) -> dict[str, Any]:
@@ -427,6 +445,7 @@ def default_options(name: str, smoke: bool, eval_dir: Path, out_dir: Path, **cha
                 "index_articles": 4,
                 "scale_sizes": (6,),
                 "scale_copies": 2,
+                "sweep_articles": 6,
             }
         )
     return BenchOptions(**{**base.__dict__, **{k: v for k, v in changes.items() if v is not None}})

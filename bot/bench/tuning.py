@@ -13,6 +13,8 @@ from bot.types import Corpus
 
 WEIGHTS = ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (1.0, 2.0), (2.0, 1.0))
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+# (window characters, overlapping sentences); (800, 1) is the default under test.
+CHUNKINGS = ((400, 1), (800, 0), (800, 1), (1200, 1), (1600, 1))
 
 
 def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bot:
@@ -36,6 +38,20 @@ def fusion_sweep(bot: Bot, questions: Sequence[Question]) -> dict[str, Any]:
             tuned = variant(bot, retriever)
             name = f"lexical={lexical:g},dense={dense:g},per_section={per_section}"
             rows[name] = quality.recall_at_k(_passages_of(tuned), questions)
+    return rows
+
+
+def chunk_sweep(
+    make_bot: Callable[[int, int], Bot], questions: Sequence[Question], baseline: Callable[[str, int], list[str]]
+) -> dict[str, Any]:
+    """Answer recall@k and extractive accuracy for each chunk size and overlap, beside the baseline's."""
+    rows: dict[str, Any] = {"baseline": quality.recall_at_k(baseline, questions)}
+    for chars, overlap in CHUNKINGS:
+        bot = make_bot(chars, overlap)
+        row = quality.recall_at_k(_passages_of(bot), questions)
+        row["chunks"] = len(bot.index.snapshot().chunks)
+        row["answers"] = quality.answer_figures([quality.ask_storybot(bot, q.question, (q.answer,)) for q in questions])
+        rows[f"chars={chars},overlap={overlap}"] = row
     return rows
 
 

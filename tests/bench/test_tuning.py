@@ -6,7 +6,7 @@ from chromadb.api import ClientAPI
 
 from bot import Settings, build_bot
 from bot.bench.data import load_articles, load_questions, load_rgb
-from bot.bench.tuning import THRESHOLDS, WEIGHTS, fusion_sweep, threshold_sweep, variant
+from bot.bench.tuning import CHUNKINGS, THRESHOLDS, WEIGHTS, chunk_sweep, fusion_sweep, threshold_sweep, variant
 from bot.bot import Bot
 from bot.types import Corpus
 
@@ -43,3 +43,29 @@ def test_sweeps_report_every_setting(eval_dir: Path, tmp_path: Path, chroma: Cli
     assert rows["min_coverage=0.5"]["rgb_negative_rejection"] == 1.0
     refused = [rows[f"min_coverage={t:g}"]["rtqa_all"]["refused"] for t in THRESHOLDS]
     assert refused == sorted(refused)  # a higher bar never answers more
+
+
+def test_the_chunk_sweep_rebuilds_per_chunking_beside_the_baseline(eval_dir: Path, tmp_path: Path) -> None:
+    corpus = load_articles(eval_dir)
+    answerable = [q for q in load_questions(eval_dir) if q.answer_in_articles]
+    built: list[tuple[int, int]] = []
+
+    def make_bot(chars: int, overlap: int) -> Bot:
+        built.append((chars, overlap))
+        settings = Settings(
+            corpus_dir=tmp_path,
+            index_dir=tmp_path / f"c{chars}-{overlap}",
+            embedding_model="fake",
+            chunk_chars=chars,
+            chunk_overlap=overlap,
+        )
+        bot = build_bot(settings)
+        bot.index.build(corpus)
+        return bot
+
+    rows = chunk_sweep(make_bot, answerable, lambda q, k: ["acting speaker Patrick McHenry", "every 437 years"][:k])
+    assert built == list(CHUNKINGS)
+    assert rows["baseline"]["recall@1"] == 0.5 and rows["baseline"]["recall@5"] == 1.0
+    for chars, overlap in CHUNKINGS:
+        row = rows[f"chars={chars},overlap={overlap}"]
+        assert row["recall@5"] == 1.0 and row["chunks"] == 3 and row["answers"]["accuracy"] == 1.0
