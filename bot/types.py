@@ -83,11 +83,15 @@ class Chunk:
     published: str | None = None
     stories: tuple[str, ...] = ()
 
+    @property
+    def head(self) -> str:
+        """The title, and the section or person when there is one: context every part of the chunk shares."""
+        label = self.section or self.entity or ""
+        return f"{self.title}. {label}." if label and label != self.title else f"{self.title}."
+
     def embedding_text(self) -> str:
         """What the encoder sees: the passage with its title and section for context."""
-        label = self.section or self.entity or ""
-        head = f"{self.title}. {label}." if label and label != self.title else f"{self.title}."
-        return f"{head}\n{self.text}"
+        return f"{self.head}\n{self.text}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.answer import coverage, covered
 from bot.index import Catalog
-from bot.retrieve import Query, plain_terms
+from bot.retrieve import KeyTerm, Query, plain_terms
 from bot.text import QUESTION_WORDS, STOPWORDS, fold, sentence_spans, stem, terms, words
 from bot.types import Draft, DraftSentence, Hit
 
@@ -121,11 +121,24 @@ def assess(
     people = [k for k in wanted if k.entity]
     best = 0.0
     for hit in hits:
-        have = set(terms(hit.chunk.embedding_text()))
         # A question about a person is answered only from passages about that person.
-        if all(covered(k, have) for k in people):
-            best = max(best, coverage(wanted, have, idf))
+        if all(covered(k, set(terms(hit.chunk.embedding_text()))) for k in people):
+            best = max(best, local_coverage(wanted, hit, idf))
     return Evidence(best >= min_coverage, best)
+
+
+def local_coverage(wanted: list[KeyTerm], hit: Hit, idf: dict[str, float]) -> float:
+    """The best coverage of the key terms by the chunk's heading plus one or two adjacent sentences.
+
+    Terms scattered over a long chunk ("Wimbledon" in one sentence, "2019" in another, "women's
+    singles" in a third) are not evidence that any sentence answers the question: RGB's negative
+    passages are made of exactly such near misses.
+    """
+    head = set(terms(hit.chunk.head))
+    text = hit.chunk.text
+    spans = list(sentence_spans(text)) or [(0, len(text))]
+    windows = spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]
+    return max(coverage(wanted, head | set(terms(text[s:e])), idf) for s, e in windows)
 
 
 def _has_name(text: str) -> bool:

@@ -55,3 +55,28 @@ def test_support_rejects_negation_additions_and_foreign_names() -> None:
     ):
         assert support(claim, PASSAGE, idf) == 0.0, claim
     assert support("Belarus released 123 political prisoners after talks with the US.", PASSAGE, idf) >= 0.7
+
+
+def test_key_terms_must_meet_in_one_or_two_sentences_not_across_the_chunk() -> None:
+    from bot.chunking import make_chunk
+    from bot.retrieve import plain_terms
+    from bot.text import terms
+    from bot.types import Hit
+    from bot.verify import local_coverage
+
+    wanted = plain_terms(terms("Who won the women's singles at Wimbledon in 2019?"))
+    scattered = make_chunk(
+        doc_id="d",
+        kind="story",
+        title="Search result 1",
+        text="Alcaraz won Wimbledon. The weather was fine. Tickets sold out. "
+        "The 2019 draw was published. Women's singles seeds were named.",
+    )
+    together = make_chunk(
+        doc_id="d",
+        kind="story",
+        title="Search result 2",
+        text="The weather was fine. Simona Halep won the women's singles title at Wimbledon in 2019.",
+    )
+    assert local_coverage(wanted, Hit(scattered, 1.0), {}) < 0.7
+    assert local_coverage(wanted, Hit(together, 1.0), {}) == 1.0
