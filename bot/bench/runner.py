@@ -57,6 +57,8 @@ class BenchOptions:
     scale_sizes: tuple[int, ...] = (200,)
     scale_copies: int = 10
     sweep_articles: int = 200
+    encoders: tuple[str, ...] = ("minilm", "minilm-int8", "use")
+    encoder_articles: int = 20
     llm: bool = False
     llm_questions: int = 20
     gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -178,6 +180,7 @@ def _options_json(options: BenchOptions) -> dict[str, Any]:
         "scale_sizes",
         "scale_copies",
         "sweep_articles",
+        "encoders",
         "llm",
         "llm_questions",
         "model",
@@ -347,6 +350,10 @@ def run_indexing(bench: Bench) -> dict[str, Any]:
     encoder = bench.embeddings.inner  # uncached: this suite measures the encoder itself
     result = speed.indexing_suite(small, encoder, bench.options.model, bench.options.work_dir)
     result["reindex_full_corpus"] = speed.reindex_suite(bench.storybot.index, bench.archive, bench.options.work_dir)
+    # Every registered real encoder on the same chunks; their retrieval quality is `--model NAME`'s job.
+    names = bench.options.encoders
+    encoders = {bench.options.model: encoder, **{n: build_embeddings(n) for n in names if n != bench.options.model}}
+    result["encoders"] = speed.encoder_suite(speed.subset(small, [], bench.options.encoder_articles), encoders)
     return result
 
 
@@ -446,6 +453,7 @@ def default_options(name: str, smoke: bool, eval_dir: Path, out_dir: Path, **cha
                 "scale_sizes": (6,),
                 "scale_copies": 2,
                 "sweep_articles": 6,
+                "encoder_articles": 2,
             }
         )
     return BenchOptions(**{**base.__dict__, **{k: v for k, v in changes.items() if v is not None}})

@@ -91,6 +91,25 @@ def indexing_suite(corpus: Corpus, encoder: Embeddings, model_name: str, root: P
     }
 
 
+def encoder_suite(corpus: Corpus, encoders: dict[str, Embeddings], rounds: int = 2) -> dict[str, Any]:
+    """Raw throughput of each encoder on the same chunks, interleaved round by round so that a noisy
+    neighbour slows them all alike; chunks/s per encoder (best round) and as a ratio to the first."""
+    texts = [c.embedding_text() for c in chunk_corpus(corpus)]
+    for encoder in encoders.values():
+        encoder.embed_documents(texts[:4])  # warm-up: lazy loading and first-call allocation
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, encoder in encoders.items():
+            seconds = timed(lambda e=encoder: e.embed_documents(texts))  # type: ignore[misc]
+            best[name] = min(best.get(name, seconds), seconds)
+    first = next(iter(best.values()), 1.0)
+    return {
+        "chunks": len(texts),
+        "chunks_per_s": {name: round(len(texts) / s, 2) for name, s in best.items()},
+        "speed_vs_first": {name: round(first / s, 2) for name, s in best.items()},
+    }
+
+
 def reindex_suite(index: Index, archive: Path, root: Path) -> dict[str, Any]:
     """Seconds to re-index the unchanged corpus, and after editing one article (then restore it)."""
     from bot.corpus import load_corpus

@@ -18,6 +18,8 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
         index_articles=2,
         scale_sizes=(2,),
         scale_copies=2,
+        encoders=("fake",),
+        sweep_articles=3,
     )
     logged: list[str] = []
     results = run_bench(options, logged.append)
@@ -30,6 +32,8 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
     assert suites["seed"]["storybot"]["answerable"] > 0
     assert suites["citations"]["storybot"]["cited_sentences"] > 0
     assert suites["indexing"]["reindex_full_corpus"]["edited_chunks_embedded"] == 1
+    assert set(suites["indexing"]["encoders"]["chunks_per_s"]) == {"fake"}
+    assert suites["tuning"]["chunking"]["articles"] == 3 and "chars=800,overlap=1" in suites["tuning"]["chunking"]
     assert set(suites["scale"]) == {"2", "3", "6"}
     assert suites["memory"]["storybot"]["peak_rss_mb"] > 0 and suites["memory"]["baseline"]["peak_rss_mb"] > 0
     written = json.loads((tmp_path / "results" / "tiny.json").read_text())

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.bench.data import load_articles
 from bot.bench.report import markdown
 from bot.bench.speed import duplicated, percentiles, probe, subset
 from bot.types import Corpus, Section, Story
@@ -37,3 +38,13 @@ def test_the_table_shows_figures_and_lists_as_their_own_tables() -> None:
     text = markdown(meta, suites)
     assert "| storybot.supported | 1 |" in text
     assert "### citations: hand_check_sample" in text and "| 1 | a\\|b | q |" in text
+
+
+def test_encoders_are_timed_on_the_same_chunks_with_a_ratio_to_the_first(eval_dir: Path) -> None:
+    from bot.bench.speed import encoder_suite
+    from bot.embeddings import HashingEmbeddings
+
+    result = encoder_suite(load_articles(eval_dir), {"a": HashingEmbeddings(64), "b": HashingEmbeddings(512)})
+    assert result["chunks"] == 3
+    assert set(result["chunks_per_s"]) == {"a", "b"} and result["speed_vs_first"]["a"] == 1.0
+    assert all(v > 0 for v in result["chunks_per_s"].values())
