@@ -29,6 +29,8 @@ def add_parser(sub: Any) -> None:
         "--llm", action="store_true", help="also measure the local LLM answerer and the baseline with it"
     )
     bench.add_argument("--model", help="embedding model for both systems (default minilm; e.g. use)")
+    bench.add_argument("--chunk-chars", type=int, help="Storybot's chunk size for this run (default the product's)")
+    bench.add_argument("--chunk-overlap", type=int, help="Storybot's chunk overlap in sentences for this run")
     bench.add_argument("--llm-questions", type=int, help="questions for the LLM comparison (default 20)")
 
 
@@ -47,6 +49,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         llm=args.llm or None,
         llm_questions=args.llm_questions,
         model=args.model,
+        chunking={
+            k: v for k, v in (("chunk_chars", args.chunk_chars), ("chunk_overlap", args.chunk_overlap)) if v is not None
+        }
+        or None,
     )
     started = time.perf_counter()
 

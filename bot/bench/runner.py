@@ -6,7 +6,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class BenchOptions:
     sweep_articles: int = 200
     encoders: tuple[str, ...] = ("minilm", "minilm-int8", "use")
     encoder_articles: int = 20
+    # Storybot's chunking for the whole run (chunk_chars, chunk_overlap); empty means the defaults.
+    chunking: dict[str, int] = field(default_factory=dict)
     llm: bool = False
     llm_questions: int = 20
     gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -94,7 +96,7 @@ class Bench:
             index_dir=index_dir,
             corpus_dir=self.options.seed_corpus,
             embedding_model=self.options.model,
-            **changes,
+            **{**self.options.chunking, **changes},
         )
 
     def bot_for(self, corpus: Corpus, index_dir: Path, **changes: Any) -> Bot:
@@ -114,7 +116,9 @@ def prepare(options: BenchOptions, log: Callable[[str], None]) -> Bench:
     archive = speed.write_articles(corpus, options.work_dir / "corpus" / "articles.jsonl")
     embeddings = CachedEmbeddings(build_embeddings(options.model), options.model, options.cache_path)
     log(f"corpus: {len(corpus.stories)} articles; building Storybot")
-    settings = Settings.from_env(env={}, index_dir=options.work_dir / "storybot", embedding_model=options.model)
+    settings = Settings.from_env(
+        env={}, index_dir=options.work_dir / "storybot", embedding_model=options.model, **options.chunking
+    )
     storybot = build_bot(settings, embeddings=embeddings)
     started = time.perf_counter()
     report = storybot.index_corpus([archive])
@@ -154,6 +158,7 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
         **machine(),
         "options": _options_json(options),
         "chunks": {"storybot": bench.storybot.catalog().n_chunks, "baseline": bench.baseline_chunks},
+        "storybot_chunking": asdict(bench.storybot.index.chunking),
         "build_s_with_cached_embeddings": bench.build_seconds,
     }
     for suite in ORDER:
@@ -181,6 +186,7 @@ def _options_json(options: BenchOptions) -> dict[str, Any]:
         "scale_copies",
         "sweep_articles",
         "encoders",
+        "chunking",
         "llm",
         "llm_questions",
         "model",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -76,3 +77,25 @@ def test_a_failing_suite_is_recorded_and_the_rest_still_run(eval_dir: Path, tmp_
     assert "answers and seed suites" in results["suites"]["citations"]["error"]
     assert results["suites"]["retrieval"]["storybot"]["recall@1"] is not None
     assert main(["bench", "--eval-dir", str(eval_dir), "--out-dir", str(tmp_path), "--suites", "nope"]) == 2
+
+
+def test_a_run_can_use_another_chunking_for_storybot(eval_dir: Path, tmp_path: Path) -> None:
+    from bot.bench.commands import add_parser
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["bench", "--chunk-chars", "200", "--chunk-overlap", "0"])
+    assert (args.chunk_chars, args.chunk_overlap) == (200, 0)
+    options = BenchOptions(
+        eval_dir=eval_dir,
+        out_dir=tmp_path,
+        work_dir=tmp_path / "w",
+        cache_path=tmp_path / "c",
+        model="fake",
+        suites=("retrieval",),
+        name="narrow",
+        chunking={"chunk_chars": 200, "chunk_overlap": 0},
+    )
+    results = run_bench(options, lambda _: None)
+    assert results["meta"]["options"]["chunking"] == {"chunk_chars": 200, "chunk_overlap": 0}
+    assert results["meta"]["storybot_chunking"] == {"target": 200, "limit": 300, "overlap": 0}
