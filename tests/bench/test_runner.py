@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from bot.bench.runner import SUITES, BenchOptions, run_bench
 from bot.cli import main
@@ -63,16 +64,16 @@ def test_bad_options_are_refused_before_any_work(eval_dir: Path, tmp_path: Path)
     assert not (tmp_path / "w").exists()
 
 
-def test_a_failing_suite_is_recorded_and_the_rest_still_run(eval_dir: Path, tmp_path: Path) -> None:
-    options = BenchOptions(
-        eval_dir=eval_dir,
-        out_dir=tmp_path,
-        work_dir=tmp_path / "w",
-        cache_path=tmp_path / "c",
-        model="fake",
-        suites=("citations", "retrieval"),  # citations alone has no answers to judge
-        name="partial",
+def _small(eval_dir: Path, tmp_path: Path, **changes: Any) -> BenchOptions:
+    """A run on the tiny eval folder with the fake model, everything under tmp_path."""
+    return BenchOptions(
+        eval_dir=eval_dir, out_dir=tmp_path, work_dir=tmp_path / "w", cache_path=tmp_path / "c", model="fake", **changes
     )
+
+
+def test_a_failing_suite_is_recorded_and_the_rest_still_run(eval_dir: Path, tmp_path: Path) -> None:
+    # citations alone has no answers to judge
+    options = _small(eval_dir, tmp_path, suites=("citations", "retrieval"), name="partial")
     results = run_bench(options, lambda _: None)
     assert "answers and seed suites" in results["suites"]["citations"]["error"]
     assert results["suites"]["retrieval"]["storybot"]["recall@1"] is not None
@@ -86,16 +87,9 @@ def test_a_run_can_use_another_chunking_for_storybot(eval_dir: Path, tmp_path: P
     add_parser(parser.add_subparsers())
     args = parser.parse_args(["bench", "--chunk-chars", "200", "--chunk-overlap", "0"])
     assert (args.chunk_chars, args.chunk_overlap) == (200, 0)
-    options = BenchOptions(
-        eval_dir=eval_dir,
-        out_dir=tmp_path,
-        work_dir=tmp_path / "w",
-        cache_path=tmp_path / "c",
-        model="fake",
-        suites=("retrieval",),
-        name="narrow",
-        chunking={"chunk_chars": 200, "chunk_overlap": 0},
+    chunking = {"chunk_chars": 200, "chunk_overlap": 0}
+    results = run_bench(
+        _small(eval_dir, tmp_path, suites=("retrieval",), name="narrow", chunking=chunking), lambda _: None
     )
-    results = run_bench(options, lambda _: None)
     assert results["meta"]["options"]["chunking"] == {"chunk_chars": 200, "chunk_overlap": 0}
     assert results["meta"]["storybot_chunking"] == {"target": 200, "limit": 300, "overlap": 0}
