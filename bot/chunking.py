@@ -19,8 +19,8 @@ class Chunking:
     found in one chunk. Defaults chosen by the chunk sweep in bench/README.md.
     """
 
-    target: int = 800
-    limit: int = 1200
+    target: int = 1600
+    limit: int = 2400
     overlap: int = 1
 
     @classmethod

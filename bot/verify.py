@@ -137,8 +137,9 @@ def local_coverage(wanted: list[KeyTerm], hit: Hit, idf: dict[str, float]) -> fl
     head = set(terms(hit.chunk.head))
     text = hit.chunk.text
     spans = list(sentence_spans(text)) or [(0, len(text))]
-    windows = spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]
-    return max(coverage(wanted, head | set(terms(text[s:e])), idf) for s, e in windows)
+    sentences = [head | set(terms(text[s:e])) for s, e in spans]  # each sentence tokenised once
+    windows = sentences + [a | b for a, b in itertools.pairwise(sentences)]
+    return max(coverage(wanted, window, idf) for window in windows)
 
 
 def _has_name(text: str) -> bool:
