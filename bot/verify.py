@@ -122,7 +122,8 @@ def assess(
     best = 0.0
     for hit in hits:
         # A question about a person is answered only from passages about that person.
-        if all(covered(k, set(terms(hit.chunk.embedding_text()))) for k in people):
+        have = set(terms(hit.chunk.embedding_text())) if people else set()  # tokenised once per hit
+        if all(covered(k, have) for k in people):
             best = max(best, local_coverage(wanted, hit, idf))
     return Evidence(best >= min_coverage, best)
 
