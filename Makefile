@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader readers
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,16 @@ test-integration: $(STAMP)
 # cached in .storybot/bench-cache, so only the first full run pays for encoding ~63,000 chunks.
 bench: $(STAMP)
 	$(BIN)/storybot bench $(BENCH_ARGS)
+
+# The reader model (bot/models/reader.json): fitted on bench/readers/train.yaml and the seed question set.
+train-reader: $(STAMP)
+	$(BIN)/storybot train-reader
+
+# Readers' questions, both halves, over corpus/ (the test half is never trained or tuned on).
+readers: $(STAMP)
+	$(BIN)/storybot --index-dir .storybot/readers-index index
+	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/train.yaml || true
+	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/test.yaml || true
 
 bench-smoke: $(STAMP)
 	$(BIN)/storybot bench --smoke

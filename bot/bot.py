@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,7 +12,8 @@ from chromadb.api import ClientAPI
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer import Answerer, ExtractiveAnswerer
+from bot.aliases import PlaceAliases
+from bot.answer import Answerer
 from bot.chunking import Chunking
 from bot.config import Settings
 from bot.conversation import Message, RuleCondenser, validate_history
@@ -21,13 +22,10 @@ from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
+from bot.reader import Reader, ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
-from bot.verify import Evidence, assess, idf_table, unknown_idf, verify
-
-# When the passages cover this share of the key terms, a model's "not in the sources" is overruled by
-# the verified extractive answer: small local models decline answerable questions far too often.
-STRONG_COVERAGE = 0.8
+from bot.verify import Evidence, assess, idf_table, spelled_out, unknown_idf, verify
 
 
 class Condenser(Protocol):
@@ -45,6 +43,8 @@ class Trace:
     standalone: str
     hits: tuple[Hit, ...]
     evidence: Evidence
+    query: Query
+    idf: dict[str, float]
 
 
 class Bot:
@@ -57,14 +57,16 @@ class Bot:
         retriever: Retriever,
         answerer: Answerer,
         condenser: Condenser,
-        extractive: ExtractiveAnswerer,
+        reader: Reader,
+        places: PlaceAliases,
     ) -> None:
         self.settings = settings
         self.index = index
         self.retriever = retriever
         self.answerer = answerer
         self.condenser = condenser
-        self.extractive = extractive
+        self.reader = reader
+        self.places = places
         # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
         self.last_trace: Trace | None = None
         self._idf_for: str | None = None
@@ -85,15 +87,9 @@ class Bot:
         The raw text is unverified: show it as a draft. The final `Answer` replaces it.
         """
         question = clean_question(question, self.settings.max_question_chars)
-        messages = validate_history(history)
-        self.retriever.check_story(story)
-        catalog = self.catalog()
-        standalone = self.condenser.condense(question, messages, catalog.bios)
-        query = make_query(standalone, catalog)
-        hits = self.retriever.search(query, story)
-        idf = self._idf(catalog)
-        evidence = assess(query, hits, catalog, idf, self.settings.min_coverage)
-        self.last_trace = Trace(standalone, tuple(hits), evidence)
+        trace = self.trace(question, validate_history(history), story)
+        self.last_trace = trace
+        query, hits, idf, evidence = trace.query, list(trace.hits), trace.idf, trace.evidence
         if not evidence.answerable:
             yield self.refusal(evidence, story, question)
             return
@@ -103,6 +99,21 @@ class Bot:
         else:
             draft = self.answerer.draft(query, hits, idf)
         yield self._finish(draft, query, hits, idf, evidence, story, question)
+
+    def trace(self, question: str, messages: list[Message], story: str | None = None) -> Trace:
+        """Everything before answering: the standalone question, its hits and whether it may be answered."""
+        self.retriever.check_story(story)
+        catalog = self.catalog()
+        standalone = self.condenser.condense(question, messages, catalog.bios)
+        query = make_query(standalone, catalog, self.places)
+        hits = self.retriever.search(query, story)
+        expansions = spelled_out(standalone, [h.chunk.text for h in hits], catalog)
+        if expansions:  # "WSJ" where the stories say "Wall Street Journal": ask again with both
+            standalone = f"{standalone} ({', '.join(expansions.values())})"
+            query = make_query(standalone, catalog, self.places)
+            hits = self.retriever.search(query, story)
+        evidence = assess(query, catalog, self.places)
+        return Trace(standalone, tuple(hits), evidence, query, self._idf(catalog))
 
     def _finish(
         self,
@@ -114,12 +125,11 @@ class Bot:
         story: str | None,
         question: str,
     ) -> Answer:
-        if draft.declined and evidence.coverage < STRONG_COVERAGE:
-            # The model read the passages and found no answer, and the evidence is not strong: agree.
-            return self.refusal(evidence, story, question)
-        sentences = verify(draft, hits, idf)
-        if (draft.declined or not sentences) and self.answerer is not self.extractive:
-            sentences = verify(self.extractive.draft(query, hits, idf), hits, idf)
+        sentences = [] if draft.declined else verify(draft, hits, idf)
+        if not sentences and self.answerer is not self.reader:
+            # The model declined or its sentences failed verification. Small local models decline
+            # answerable questions far too often: the reader's answer stands if it clears its threshold.
+            sentences = verify(self.reader.draft(query, hits, idf), hits, idf)
         if not sentences:
             return self.refusal(evidence, story, question)
         return compose(sentences, hits)
@@ -241,22 +251,36 @@ def _with_markers(sentence: str, marks: str) -> str:
     return f"{body[:end]} {marks}{body[end:]}" if end < len(body) else f"{body} {marks}"
 
 
+def _reader(settings: Settings, embeddings: Embeddings, places: PlaceAliases, given: ReaderModel | None) -> Reader:
+    """The reader for this encoder: its meaning features were learned from one encoder's vectors, and
+    another's (or a test fake's) would mislead it, so any other encoder gets the lexical model."""
+    if given is None and settings.reader_model is None:
+        trained_with = ReaderModel.load().provenance.get("embedding_model", "minilm")
+        given = ReaderModel.load(lexical=settings.embedding_model != trained_with)
+    weights = given or ReaderModel.load(settings.reader_model)
+    if settings.reader_threshold is not None:
+        weights = replace(weights, threshold=settings.reader_threshold)
+    return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places)
+
+
 def build_bot(
     settings: Settings,
     *,
     embeddings: Embeddings | None = None,
     chat_model: BaseChatModel | None = None,
     chroma_client: ClientAPI | None = None,
+    reader_model: ReaderModel | None = None,
 ) -> Bot:
     """Build the whole pipeline from `settings`; tests inject fakes for the models and the store."""
     model = embeddings or build_embeddings(settings.embedding_model)
     chunking = Chunking.of(settings.chunk_chars, settings.chunk_overlap)
     index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client, chunking=chunking)
     retriever = Retriever(index, top_k=settings.top_k)
-    extractive = ExtractiveAnswerer(embeddings=model)
-    answerer: Answerer = extractive
+    places = PlaceAliases.load()
+    reader = _reader(settings, model, places, reader_model)
+    answerer: Answerer = reader
     condenser: Condenser = RuleCondenser()
     if chat_model is not None or settings.answerer != "extractive":
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
-    return Bot(settings, index, retriever, answerer, condenser, extractive)
+    return Bot(settings, index, retriever, answerer, condenser, reader, places)

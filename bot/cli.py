@@ -19,6 +19,8 @@ from bot.config import Settings
 from bot.editor.commands import add_parsers as add_editor_parsers
 from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
+from bot.reader_train import add_parser as add_train_parser
+from bot.reader_train import cmd_train_reader
 from bot.types import Answer
 
 EXIT_ERROR = 2
@@ -50,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--story", help="only answer from this story id (and its people)")
     add_editor_parsers(sub)
     add_bench_parser(sub)
+    add_train_parser(sub)
     return p
 
 
@@ -71,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             llm_model=args.llm_model,
             top_k=args.top_k,
         )
+        if args.command == "train-reader":  # builds its own bot, with an untrained reader
+            return cmd_train_reader(args, settings)
         bot = build_bot(settings)
         return int(COMMANDS[args.command](bot, args) or 0)
     except BotError as exc:

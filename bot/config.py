@@ -29,7 +29,8 @@ ENV_NAMES = {
     "top_k": "STORYBOT_TOP_K",
     "chunk_chars": "STORYBOT_CHUNK_CHARS",
     "chunk_overlap": "STORYBOT_CHUNK_OVERLAP",
-    "min_coverage": "STORYBOT_MIN_COVERAGE",
+    "reader_threshold": "STORYBOT_READER_THRESHOLD",
+    "reader_model": "STORYBOT_READER_MODEL",
     "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
     "feedback_path": "STORYBOT_FEEDBACK_PATH",
     "host": "STORYBOT_HOST",
@@ -66,9 +67,11 @@ class Settings:
     # RealTimeQA dev over 800). A change re-embeds the corpus.
     chunk_chars: int = 1600
     chunk_overlap: int = 1
-    # The IDF-weighted share of the question's key terms the best passage must hold, else refuse
-    # (calibrated on the RealTimeQA and RGB dev sets: see bench/README.md).
-    min_coverage: float = 0.5
+    # The reader refuses unless some sentence's probability of answering clears this; unset means the
+    # threshold calibrated by `storybot train-reader` and stored with the model.
+    reader_threshold: float | None = None
+    # A reader model file written by `storybot train-reader`; unset means the one shipped in bot/models/.
+    reader_model: Path | None = None
     max_question_chars: int = 1000
     feedback_path: Path = Path(".storybot/feedback.sqlite3")
     host: str = "127.0.0.1"
@@ -125,7 +128,7 @@ def _convert(name: str, raw: str, var: str) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{var} must be a whole number, got {raw!r}") from None
-    if kind == "float":
+    if kind in ("float", "float | None"):
         try:
             return float(raw)
         except ValueError:
@@ -140,8 +143,8 @@ def _convert(name: str, raw: str, var: str) -> Any:
 def _validate(s: Settings) -> None:
     if s.answerer not in ANSWERERS:
         raise ConfigError(f"answerer must be one of {', '.join(ANSWERERS)}; got {s.answerer!r}")
-    if not 0.0 <= s.min_coverage <= 1.0:
-        raise ConfigError(f"min_coverage must be between 0 and 1; got {s.min_coverage}")
+    if s.reader_threshold is not None and not 0.0 <= s.reader_threshold <= 1.0:
+        raise ConfigError(f"reader_threshold must be between 0 and 1; got {s.reader_threshold}")
     if not 1 <= s.top_k <= 50:
         raise ConfigError(f"top_k must be between 1 and 50; got {s.top_k}")
     if not 200 <= s.chunk_chars <= 4000:

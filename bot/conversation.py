@@ -67,10 +67,16 @@ class RuleCondenser:
         question = question[:1].upper() + question[1:]
         if topic and not find_entities(question, bios) and _PERSON_PRONOUN.search(question):
             return _replace_pronouns(question, topic.name)
-        if find_entities(question, bios) or (not _ANY_PRONOUN.search(question) and len(content_words(question)) >= 3):
+        if find_entities(question, bios) or not _is_elliptical(question):
             return question
         context = " ".join(dict.fromkeys(content_words(previous)))
         return f"{question.rstrip()} ({context})" if context else question
+
+
+def _names_own_subject(question: str) -> bool:
+    """True when the question names something itself ("Who was the US envoy?", "Who is John Coale?")."""
+    tokens = question.split()[1:]
+    return any(t[:1].isupper() and fold(t.strip("?,.!")) not in STOPWORDS for t in tokens)
 
 
 def _replace_pronouns(question: str, name: str) -> str:
@@ -84,6 +90,14 @@ def _replace_pronouns(question: str, name: str) -> str:
         return f"{name}'s" if possessive else name
 
     return _PERSON_PRONOUN.sub(swap, question)
+
+
+def _is_elliptical(question: str) -> bool:
+    """A follow-up that leans on the previous turn: a pronoun ("Who negotiated it?") or almost no
+    words of its own ("And when?"). A question naming its own subject is never pulled back."""
+    if _ANY_PRONOUN.search(question):
+        return True
+    return not _names_own_subject(question) and len(content_words(question)) < 2
 
 
 def _swap_subject(previous: str, subject: str, topic: Bio | None) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.aliases import PlaceAliases
 from bot.errors import UnknownStoryError
 from bot.index import Catalog, Index, Snapshot
 from bot.text import QUESTION_WORDS, fold, terms
@@ -59,20 +60,34 @@ def find_entities(text: str, bios: tuple[Bio, ...]) -> list[Bio]:
     return [bio for _, bio in sorted(found, key=lambda pair: pair[0])]
 
 
-def make_query(text: str, catalog: Catalog) -> Query:
-    """Expand a question with every alias of the people it names, so any spelling matches."""
+def make_query(text: str, catalog: Catalog, places: PlaceAliases | None = None) -> Query:
+    """Expand a question with every alias of the people and places it names, so any spelling matches
+    ("Kolesnikova" finds "Kalesnikava", "American" finds "US")."""
     entities = tuple(find_entities(text, catalog.bios))
-    expanded = " ".join([text, *(n for bio in entities for n in bio.names)])
     own = [t for t in terms(text) if t not in QUESTION_WORDS]
     keys: list[KeyTerm] = []
     claimed: set[str] = set()
-    for bio in entities:
-        names = frozenset(terms(" ".join(bio.names)))
-        typed = tuple(t for t in dict.fromkeys(own) if t in names)
-        keys.append(KeyTerm(typed or (next(iter(sorted(names))),), names, entity=True))
-        claimed |= names
+    groups = [frozenset(terms(" ".join(bio.names))) for bio in entities]
+    place_names = [_one_word_names(g) for g in (places.find(text) if places else [])]
+    groups += [frozenset(t for n in names for t in terms(n)) for names in place_names]
+    for names in groups:
+        typed = tuple(t for t in dict.fromkeys(own) if t in names and t not in claimed)
+        if not typed and names <= claimed:
+            continue
+        keys.append(KeyTerm(typed or (sorted(names)[0],), names, entity=True))
+        claimed |= names | set(typed)
+    for group in place_names:  # "United States" is typed as two words: both belong to the place
+        claimed |= {t for n in group for t in terms(n)}
+    claimed |= {t for names in (places.find(text) if places else []) for n in names for t in terms(n)}
     keys += plain_terms([t for t in own if t not in claimed])
+    aliases = [n for bio in entities for n in bio.names] + [n for names in place_names for n in names]
+    expanded = " ".join([text, *aliases])
     return Query(text, entities, tuple(dict.fromkeys(terms(expanded))), tuple(keys))
+
+
+def _one_word_names(group: frozenset[str]) -> list[str]:
+    """A place's one-word names ("US", "American", "Minsk"): many-word ones would match their parts."""
+    return sorted(n for n in group if len(terms(n)) == 1 and len(n) > 1)
 
 
 class Retriever:

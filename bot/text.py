@@ -26,7 +26,8 @@ QUESTION_WORDS = frozenset("what when where which who whom whose why how".split(
 
 _WORD = re.compile(r"[\w][\w'’\-]*", re.UNICODE)
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt mt no vs inc ltd co corp "
+    "mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt cpl pvt det insp supt cmdr adm rev hon "
+    "mt ft ave blvd rd dept univ approx est fig no vs inc ltd co corp bros "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import chromadb
 import pytest
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
+from seed import seed_copy
 
 from bot import Bot, Settings, build_bot
 
@@ -19,10 +19,8 @@ SEED_CORPUS = ROOT / "corpus"
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    """A private copy of the repository's corpus, free to edit."""
-    target = tmp_path / "corpus"
-    shutil.copytree(SEED_CORPUS, target)
-    return target
+    """A private copy of the seed corpus, free to edit."""
+    return seed_copy(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ def test_from_env_reads_variables_and_flags_override() -> None:
     [
         ({"STORYBOT_TOP_K": "many"}, "STORYBOT_TOP_K must be a whole number"),
         ({"STORYBOT_TOP_K": "0"}, "top_k must be between 1 and 50"),
-        ({"STORYBOT_MIN_COVERAGE": "half"}, "STORYBOT_MIN_COVERAGE must be a number"),
-        ({"STORYBOT_MIN_COVERAGE": "1.5"}, "min_coverage must be between 0 and 1"),
-        ({"STORYBOT_MIN_COVERAGE": "nan"}, "min_coverage must be between 0 and 1"),
+        ({"STORYBOT_READER_THRESHOLD": "half"}, "STORYBOT_READER_THRESHOLD must be a number"),
+        ({"STORYBOT_READER_THRESHOLD": "1.5"}, "reader_threshold must be between 0 and 1"),
+        ({"STORYBOT_READER_THRESHOLD": "nan"}, "reader_threshold must be between 0 and 1"),
         ({"STORYBOT_ANSWERER": "magic"}, "answerer must be one of"),
         ({"STORYBOT_CHUNK_CHARS": "50"}, "chunk_chars must be between 200 and 4000"),
         ({"STORYBOT_CHUNK_OVERLAP": "-1"}, "chunk_overlap must be between 0 and 3 sentences"),

@@ -28,6 +28,7 @@ SUITES = (
     "answers",
     "rgb",
     "seed",
+    "readers",
     "citations",
     "tuning",
     "indexing",
@@ -66,6 +67,12 @@ class BenchOptions:
     gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
     seed_corpus: Path = ROOT / "corpus"
     seed_cases: Path = ROOT / "tests" / "integration" / "questions.yaml"
+    # Readers' questions over every story in corpus/: the half the reader is trained on, and the half
+    # nothing is tuned on (bench/readers/README.md).
+    readers_cases: tuple[Path, ...] = (
+        ROOT / "bench" / "readers" / "train.yaml",
+        ROOT / "bench" / "readers" / "test.yaml",
+    )
     model: str = "minilm"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -304,13 +311,29 @@ def run_rgb(bench: Bench) -> dict[str, Any]:
 
 def run_seed(bench: Bench) -> dict[str, Any]:
     from bot.corpus import load_corpus
+    from bot.reader_train import seed_corpus
     from bot.verify import idf_table
 
-    bot = bench.bot_for(load_corpus([bench.options.seed_corpus]), bench.options.work_dir / "seed")
+    # The seed questions were written about the seed story alone: ask them over it alone.
+    only_seed = seed_corpus(bench.options.seed_corpus, bench.options.work_dir / "seed-corpus")
+    bot = bench.bot_for(load_corpus([only_seed]), bench.options.work_dir / "seed")
     result = quality.seed_suite(bot, bench.options.seed_cases, bench.options.questions)
     idf = idf_table(bot.catalog())
     bench.answers += [(q, a, idf) for q, a in result.pop("answers")]
     return {"storybot": result}
+
+
+def run_readers(bench: Bench) -> dict[str, Any]:
+    """Readers' own questions over the repository's corpus, each half apart."""
+    from bot.corpus import load_corpus
+
+    bot = bench.bot_for(load_corpus([bench.options.seed_corpus]), bench.options.work_dir / "readers")
+    out: dict[str, Any] = {}
+    for path in bench.options.readers_cases:
+        result = quality.seed_suite(bot, path, bench.options.questions)
+        result.pop("answers")
+        out[path.stem] = result
+    return {"storybot": out}
 
 
 def run_citations(bench: Bench) -> dict[str, Any]:
@@ -429,6 +452,7 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "answers": run_answers,
     "rgb": run_rgb,
     "seed": run_seed,
+    "readers": run_readers,
     "citations": run_citations,
     "tuning": run_tuning,
     "llm": run_llm,

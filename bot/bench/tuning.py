@@ -3,29 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.bench import quality
 from bot.bench.data import Question, RgbItem
 from bot.bot import Bot
+from bot.reader import Reader
 from bot.retrieve import Retriever
 from bot.types import Corpus
 
 WEIGHTS = ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (1.0, 2.0), (2.0, 1.0))
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 # (window characters, overlapping sentences); (800, 1) is the default under test.
 CHUNKINGS = ((400, 1), (800, 0), (800, 1), (1200, 1), (1600, 1))
 
 
 def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bot:
     """The same index and models with another retriever or other settings: no re-indexing."""
+    reader = bot.reader
+    if settings.get("reader_threshold") is not None:
+        model = replace(reader.model, threshold=settings["reader_threshold"])
+        reader = Reader(model, embeddings=reader.embeddings, places=bot.places)
+    answerer = reader if bot.answerer is bot.reader else bot.answerer
     return Bot(
         bot.settings.with_changes(**settings),
         bot.index,
         retriever or bot.retriever,
-        bot.answerer,
+        answerer,
         bot.condenser,
-        bot.extractive,
+        reader,
+        bot.places,
     )
 
 
@@ -77,7 +85,7 @@ def threshold_sweep(
     ]
     rows: dict[str, Any] = {}
     for t in THRESHOLDS:
-        tuned = variant(bot, min_coverage=t)
+        tuned = variant(bot, reader_threshold=t)
         row: dict[str, Any] = {
             "rtqa_answer_in_articles": quality.answer_figures(
                 [quality.ask_storybot(tuned, q.question, (q.answer,)) for q in answerable]
@@ -88,12 +96,14 @@ def threshold_sweep(
         }
         if rgb_bots:
             rejected = [
-                quality.ask_storybot(variant(neg, min_coverage=t), i.query, i.answers).refused for i, neg, _ in rgb_bots
+                quality.ask_storybot(variant(neg, reader_threshold=t), i.query, i.answers).refused
+                for i, neg, _ in rgb_bots
             ]
             accurate = [
-                quality.ask_storybot(variant(mix, min_coverage=t), i.query, i.answers).correct for i, _, mix in rgb_bots
+                quality.ask_storybot(variant(mix, reader_threshold=t), i.query, i.answers).correct
+                for i, _, mix in rgb_bots
             ]
             row["rgb_negative_rejection"] = quality.share(rejected)
             row["rgb_noise_accuracy"] = quality.share(accurate)
-        rows[f"min_coverage={t:g}"] = row
+        rows[f"reader_threshold={t:g}"] = row
     return rows

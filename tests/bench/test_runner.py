@@ -29,9 +29,14 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
     assert set(suites) == set(SUITES)
     assert suites["retrieval"]["storybot"]["questions"] == 2
     assert suites["retrieval"]["storybot"]["recall@5"] == 1.0
-    assert suites["answers"]["answer_in_articles"]["storybot"]["accuracy"] == 1.0
+    # Fake embeddings leave the reader its lexical features only: one of the two may be refused.
+    assert suites["answers"]["answer_in_articles"]["storybot"]["accuracy"] >= 0.5
     assert suites["answers"]["all_questions"]["storybot"]["questions"] == 3
     assert suites["seed"]["storybot"]["answerable"] > 0
+    halves = suites["readers"]["storybot"]
+    assert set(halves) == {"train", "test"} and all(
+        h["answerable"] > 0 and h["unanswerable"] > 0 for h in halves.values()
+    )
     assert suites["citations"]["storybot"]["cited_sentences"] > 0
     assert suites["indexing"]["reindex_full_corpus"]["edited_chunks_embedded"] == 1
     assert set(suites["indexing"]["encoders"]["chunks_per_s"]) == {"fake"}
