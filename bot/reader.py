@@ -133,7 +133,8 @@ def is_fragment(sentence: str) -> bool:
     so only short, title-cased or labelled text ("STORY: …") counts as a fragment.
     """
     tokens = sentence.split()
-    if len(tokens) < 3 or _LABEL.match(sentence):
+    # A question in the source ("Why did Buybuy Baby close?", a subheading) asks; it never answers.
+    if len(tokens) < 3 or _LABEL.match(sentence) or sentence.rstrip().endswith("?"):
         return True
     for i, token in enumerate(tokens):
         word = token.strip(".,;:!?\"'()“”‘’").lower()
