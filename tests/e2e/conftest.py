@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from seed import seed_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -55,8 +55,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("e2e")
-    corpus = root / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
+    corpus = seed_copy(root / "corpus")  # the browser tests were written about the seed story
     (corpus / "stories" / "hostile.md").write_text(HOSTILE_STORY, encoding="utf-8")
     port = _free_port()
     env = {
