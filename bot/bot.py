@@ -255,8 +255,9 @@ def _reader(settings: Settings, embeddings: Embeddings, places: PlaceAliases, gi
     """The reader for this encoder: its meaning features were learned from one encoder's vectors, and
     another's (or a test fake's) would mislead it, so any other encoder gets the lexical model."""
     if given is None and settings.reader_model is None:
-        trained_with = ReaderModel.load().provenance.get("embedding_model", "minilm")
-        given = ReaderModel.load(lexical=settings.embedding_model != trained_with)
+        given = ReaderModel.load()
+        if settings.embedding_model != given.provenance.get("embedding_model", "minilm"):
+            given = ReaderModel.load(lexical=True)
     weights = given or ReaderModel.load(settings.reader_model)
     if settings.reader_threshold is not None:
         weights = replace(weights, threshold=settings.reader_threshold)

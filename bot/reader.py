@@ -318,11 +318,6 @@ class Reader:
         cands = [Candidate(hit, s, e, text[s:e], (), frozenset()) for s, e in spans]
         return Draft(sentences=tuple(self._sentence(c, hits) for c in cands), declined=not cands)
 
-    def best_probability(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> float:
-        """The top candidate's probability (0 with no candidates)."""
-        ranked = self.score(query, hits, idf)
-        return ranked[0].probability if ranked else 0.0
-
     def score(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
         """Every whole sentence of the hits, with its probability, best first.
 
