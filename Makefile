@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader readers
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader readers wordnet
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,9 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) wordnet
 
-index: $(STAMP)
+# WordNet (Debian's wordnet-base) tells a lower-case name ("putin") from an ordinary word; installed
+# here when missing (as root). Without it the bot still runs, and such names go unnoticed.
+wordnet:
+	@test -f /usr/share/wordnet/data.noun || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wordnet-base; } || \
+		echo "WordNet not installed: lower-case names go unnoticed (apt-get install wordnet-base)"
+
+index: $(STAMP) wordnet
 	$(BIN)/storybot index
 
 run: index
@@ -37,34 +44,34 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
 		echo "chromium not installed: the e2e tests will be skipped (apt-get install chromium chromium-driver)"
 
-test: $(STAMP) browser
+test: $(STAMP) browser wordnet
 	$(BIN)/pytest -m "not llm"
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) wordnet
 	$(BIN)/pytest -m "not integration and not e2e and not llm"
 
-test-e2e: $(STAMP) browser
+test-e2e: $(STAMP) browser wordnet
 	$(BIN)/pytest -m e2e
 
-test-integration: $(STAMP)
+test-integration: $(STAMP) wordnet
 	$(BIN)/pytest -m integration
 
 # Benchmarks against the LangChain tutorial RAG on ../shared/eval (see bench/README.md). Embeddings are
 # cached in .storybot/bench-cache, so only the first full run pays for encoding ~63,000 chunks.
-bench: $(STAMP)
+bench: $(STAMP) wordnet
 	$(BIN)/storybot bench $(BENCH_ARGS)
 
 # The reader model (bot/models/reader.json): fitted on bench/readers/train.yaml and the seed question set.
-train-reader: $(STAMP)
+train-reader: $(STAMP) wordnet
 	$(BIN)/storybot train-reader
 
 # Readers' questions, both halves, over corpus/ (the test half is never trained or tuned on).
-readers: $(STAMP)
+readers: $(STAMP) wordnet
 	$(BIN)/storybot --index-dir .storybot/readers-index index
 	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/train.yaml || true
 	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/test.yaml || true
 
-bench-smoke: $(STAMP)
+bench-smoke: $(STAMP) wordnet
 	$(BIN)/storybot bench --smoke
 
 lint: $(STAMP)

@@ -21,6 +21,7 @@ from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
+from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
 from bot.reader import Reader, ReaderModel
 from bot.retrieve import Query, Retriever, make_query
@@ -59,6 +60,7 @@ class Bot:
         condenser: Condenser,
         reader: Reader,
         places: PlaceAliases,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -67,6 +69,7 @@ class Bot:
         self.condenser = condenser
         self.reader = reader
         self.places = places
+        self.lexicon = lexicon or Lexicon()
         # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
         self.last_trace: Trace | None = None
         self._idf_for: str | None = None
@@ -112,7 +115,7 @@ class Bot:
             standalone = f"{standalone} ({', '.join(expansions.values())})"
             query = make_query(standalone, catalog, self.places)
             hits = self.retriever.search(query, story)
-        evidence = assess(query, catalog, self.places)
+        evidence = assess(query, catalog, self.places, self.lexicon)
         return Trace(standalone, tuple(hits), evidence, query, self._idf(catalog))
 
     def _finish(
@@ -251,7 +254,9 @@ def _with_markers(sentence: str, marks: str) -> str:
     return f"{body[:end]} {marks}{body[end:]}" if end < len(body) else f"{body} {marks}"
 
 
-def _reader(settings: Settings, embeddings: Embeddings, places: PlaceAliases, given: ReaderModel | None) -> Reader:
+def _reader(
+    settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon, given: ReaderModel | None
+) -> Reader:
     """The reader for this encoder: its meaning features were learned from one encoder's vectors, and
     another's (or a test fake's) would mislead it, so any other encoder gets the lexical model."""
     if given is None and settings.reader_model is None:
@@ -261,7 +266,7 @@ def _reader(settings: Settings, embeddings: Embeddings, places: PlaceAliases, gi
     weights = given or ReaderModel.load(settings.reader_model)
     if settings.reader_threshold is not None:
         weights = replace(weights, threshold=settings.reader_threshold)
-    return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places)
+    return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places, lexicon=lexicon)
 
 
 def build_bot(
@@ -278,10 +283,11 @@ def build_bot(
     index = Index(settings.index_dir, model, settings.embedding_model, client=chroma_client, chunking=chunking)
     retriever = Retriever(index, top_k=settings.top_k)
     places = PlaceAliases.load()
-    reader = _reader(settings, model, places, reader_model)
+    lexicon = Lexicon.load(settings.wordnet_dir or DEFAULT_WORDNET_DIR)
+    reader = _reader(settings, model, places, lexicon, reader_model)
     answerer: Answerer = reader
     condenser: Condenser = RuleCondenser()
     if chat_model is not None or settings.answerer != "extractive":
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
-    return Bot(settings, index, retriever, answerer, condenser, reader, places)
+    return Bot(settings, index, retriever, answerer, condenser, reader, places, lexicon)

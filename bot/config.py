@@ -31,6 +31,7 @@ ENV_NAMES = {
     "chunk_overlap": "STORYBOT_CHUNK_OVERLAP",
     "reader_threshold": "STORYBOT_READER_THRESHOLD",
     "reader_model": "STORYBOT_READER_MODEL",
+    "wordnet_dir": "STORYBOT_WORDNET_DIR",
     "max_question_chars": "STORYBOT_MAX_QUESTION_CHARS",
     "feedback_path": "STORYBOT_FEEDBACK_PATH",
     "host": "STORYBOT_HOST",
@@ -72,6 +73,9 @@ class Settings:
     reader_threshold: float | None = None
     # A reader model file written by `storybot train-reader`; unset means the one shipped in bot/models/.
     reader_model: Path | None = None
+    # WordNet's database, to tell a lower-case name ("putin") from an ordinary word; unset means
+    # Debian's `wordnet-base` location, and without it such names simply go unnoticed.
+    wordnet_dir: Path | None = None
     max_question_chars: int = 1000
     feedback_path: Path = Path(".storybot/feedback.sqlite3")
     host: str = "127.0.0.1"
@@ -93,7 +97,7 @@ class Settings:
         return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     def __post_init__(self) -> None:
-        for name in ("corpus_dir", "index_dir", "gguf_path", "feedback_path"):
+        for name in ("corpus_dir", "index_dir", "gguf_path", "feedback_path", "wordnet_dir", "reader_model"):
             value = getattr(self, name)
             if isinstance(value, str):
                 object.__setattr__(self, name, Path(value))  # accept str paths from Python callers
@@ -177,6 +181,8 @@ def _validate(s: Settings) -> None:
         url = urlparse(s.llm_base_url or "")
         if url.scheme not in ("http", "https") or not url.netloc:
             raise ConfigError(f"STORYBOT_LLM_BASE_URL must be an http(s) URL; got {s.llm_base_url!r}")
+    if s.wordnet_dir is not None and not (s.wordnet_dir / "data.noun").is_file():
+        raise ConfigError(f"STORYBOT_WORDNET_DIR {s.wordnet_dir} holds no WordNet database (data.noun)")
     if s.answerer == "llamacpp":
         _require(s.gguf_path, "the llamacpp answerer needs STORYBOT_GGUF_PATH (a .gguf file)")
     if len(s.gguf_sha256) != 64 or any(c not in "0123456789abcdef" for c in s.gguf_sha256.lower()):

@@ -22,6 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.aliases import PlaceAliases
 from bot.errors import ModelError
+from bot.lexicon import Lexicon
 from bot.retrieve import KeyTerm, Query
 from bot.scoring import coverage, covered
 from bot.text import STOPWORDS, sentence_spans, stem, terms, words
@@ -282,10 +283,12 @@ class Reader:
         embeddings: Embeddings | None = None,
         places: PlaceAliases | None = None,
         max_sentences: int = MAX_SENTENCES,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.model = model
         self.embeddings = embeddings
         self.places = places or PlaceAliases()
+        self.lexicon = lexicon or Lexicon()
         self.max_sentences = max_sentences
         self._vectors: dict[str, np.ndarray] = {}
 
@@ -357,6 +360,9 @@ class Reader:
         unknown_words = [k for k in keys if not k.entity and all(t not in idf for t in k.typed)]
         unknown = sum(max(idf.get(t, 1.0) for t in k.typed) for k in unknown_words) / total
         capitalised = {t for name in _names_in(query.text) for t in terms(name)}
+        # Names typed in lower case ("did putin free them?") are names all the same.
+        lower_names = [w for w in words(query.text) if w not in STOPWORDS and self.lexicon.is_name(w)]
+        capitalised |= {t for w in lower_names for t in terms(w)}
         named = tuple(k for k in keys if k.entity or set(k.typed) & capitalised)
         q_kind = question_kind(query.text)
         return _Question(

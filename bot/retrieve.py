@@ -85,6 +85,14 @@ def make_query(text: str, catalog: Catalog, places: PlaceAliases | None = None) 
     return Query(text, entities, tuple(dict.fromkeys(terms(expanded))), tuple(keys))
 
 
+def _term_groups(query: Query) -> list[list[str]]:
+    """The query's BM25 terms, grouped: each person or place is one group of its names' terms, every
+    other term a group of its own."""
+    groups = [sorted(k.accepts) for k in query.key_terms if k.entity]
+    grouped = {t for g in groups for t in g}
+    return groups + [[t] for t in query.terms if t not in grouped]
+
+
 def _one_word_names(group: frozenset[str]) -> list[str]:
     """A place's one-word names ("US", "American", "Minsk"): many-word ones would match their parts."""
     return sorted(n for n in group if len(terms(n)) == 1 and len(n) > 1)
@@ -141,10 +149,14 @@ class Retriever:
 
     def _lexical(self, snap: Snapshot, query: Query, story: str | None) -> list[tuple[int, float]]:
         vocab = snap.bm25.vocab_dict
-        tokens = [t for t in query.terms if t in vocab]
-        if not tokens:
+        groups = [[t for t in group if t in vocab] for group in _term_groups(query)]
+        groups = [g for g in groups if g]
+        if not groups:
             return []
-        scores = snap.bm25.get_scores(tokens)
+        # A person or place counts once, by its best-matching name: summed, the many aliases of "US"
+        # ("American", "America", "Washington"…) outweighed the one word that mattered ("envoy").
+        scores = sum(np.max([snap.bm25.get_scores([t]) for t in g], axis=0) for g in groups)
+        scores = np.asarray(scores, dtype=float)
         if story is not None:
             scores = np.where(self._story_mask(snap, story), scores, 0.0)
         top = np.argsort(-scores)[: self.candidates]

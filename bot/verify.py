@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.aliases import PlaceAliases
 from bot.index import Catalog
+from bot.lexicon import Lexicon
 from bot.retrieve import Query, plain_terms
 from bot.scoring import coverage
 from bot.text import QUESTION_WORDS, STOPWORDS, fold, sentence_spans, terms
@@ -63,27 +65,37 @@ def _known(token: str, catalog: Catalog, places: PlaceAliases | None) -> bool:
     return any(all(t in catalog.doc_freq for t in terms(a)) for a in aliases if terms(a))
 
 
-def unknown_names(question: str, catalog: Catalog, places: PlaceAliases | None = None) -> list[str]:
+def unknown_names(
+    question: str, catalog: Catalog, places: PlaceAliases | None = None, lexicon: Lexicon | None = None
+) -> list[str]:
     """Names, acronyms and numbers in the question that occur nowhere in the corpus ("EU", "2022", "Łukasz").
 
     A capitalised word counts as a name unless it starts a sentence or the question is in headline
-    capitals; acronyms and numbers always count.
+    capitals; acronyms and numbers always count. Any other word counts when the lexicon takes it for a
+    name ("did putin free them?").
     """
     matches = list(_WORD.finditer(question))
     headline = _title_case([m.group() for m in matches])
     missing = []
     for match in matches:
         token = match.group().strip(".,")
-        if not token or not (token[0].isupper() or token[0].isdigit()):
+        if not token or fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
+            continue
+        if _known(token, catalog, places) or _known_phrase(question, match.start(), catalog, places):
             continue
         strong = token[0].isdigit() or _ACRONYM.fullmatch(token) is not None
-        if not strong and (headline or _SENTENCE_START.search(question[: match.start()])):
-            continue
-        if fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
-            continue
-        if not _known(token, catalog, places) and not _known_phrase(question, match.start(), catalog, places):
+        capitalised = token[0].isupper() and not (headline or _SENTENCE_START.search(question[: match.start()]))
+        if strong or capitalised or (lexicon is not None and lexicon.is_name(token, _corpus_word(catalog))):
             missing.append((match.start(), match.start() + len(token)))
     return _phrases(question, missing)
+
+
+def _corpus_word(catalog: Catalog) -> Callable[[str], bool]:
+    def known(word: str) -> bool:
+        found = terms(word)
+        return bool(found) and all(t in catalog.doc_freq for t in found)
+
+    return known
 
 
 _LINKING = frozenset({"of", "the", "and", "for", "&"})
@@ -143,7 +155,9 @@ def _phrases(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [text[start:end] for start, end in merged]
 
 
-def assess(query: Query, catalog: Catalog, places: PlaceAliases | None = None) -> Evidence:
+def assess(
+    query: Query, catalog: Catalog, places: PlaceAliases | None = None, lexicon: Lexicon | None = None
+) -> Evidence:
     """Refuse before reading only what no reader could answer: a pronoun with nobody to refer to, or a
     name, acronym or number that occurs nowhere in the corpus under any of its aliases ("EU", "2022").
 
@@ -152,7 +166,7 @@ def assess(query: Query, catalog: Catalog, places: PlaceAliases | None = None) -
     pronoun = _PERSON_PRONOUN.search(query.text)
     if pronoun and not query.entities and not _has_name(query.text):
         return Evidence(False, unclear_person=pronoun.group())
-    missing = unknown_names(query.text, catalog, places)
+    missing = unknown_names(query.text, catalog, places, lexicon)
     if missing:
         return Evidence(False, missing=tuple(missing))
     return Evidence(True)

@@ -10,6 +10,7 @@ import pytest
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from seed import seed_copy
+from wordnet import fake_wordnet
 
 from bot import Bot, Settings, build_bot
 
@@ -33,8 +34,13 @@ def chroma() -> Iterator[ClientAPI]:
 
 @pytest.fixture
 def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
-    """Settings for a bot with the fake embedding model and a private index folder."""
-    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake")
+    """Settings for a bot with the fake embedding model, a private index folder and a tiny WordNet."""
+    return Settings(
+        corpus_dir=corpus_dir,
+        index_dir=tmp_path / "index",
+        embedding_model="fake",
+        wordnet_dir=fake_wordnet(tmp_path / "wordnet"),
+    )
 
 
 @pytest.fixture

@@ -53,3 +53,8 @@ def test_slack_settings_come_from_the_environment_and_stay_out_of_repr() -> None
     assert "xoxb-secret" not in repr(s) and "signing-secret" not in repr(s)
     local = Settings.from_env({**env, "STORYBOT_SLACK_API_URL": "http://127.0.0.1:9/api/"})
     assert local.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_a_wordnet_folder_without_wordnet_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"STORYBOT_WORDNET_DIR .* holds no WordNet"):
+        Settings.from_env({"STORYBOT_WORDNET_DIR": str(tmp_path)})

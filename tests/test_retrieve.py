@@ -2,7 +2,7 @@ import pytest
 from chromadb.api import ClientAPI
 
 from bot import Bot, Settings, UnknownStoryError, build_bot
-from bot.retrieve import make_query
+from bot.retrieve import KeyTerm, Query, Retriever, make_query
 
 
 def test_alias_expansion_finds_the_other_spelling(fake_bot: Bot) -> None:
@@ -55,3 +55,27 @@ def test_the_vector_store_keeps_no_key_per_story(fake_bot: Bot) -> None:
     # A metadata key per story made every dense query scale with the number of stories.
     metadatas = fake_bot.index.store.get(include=["metadatas"])["metadatas"]
     assert {key for m in metadatas for key in m} == {"doc_id", "kind"}
+
+
+def test_a_place_counts_once_however_many_of_its_names_a_passage_uses(settings: Settings, chroma: ClientAPI) -> None:
+    """Summed, the aliases of "US" (American, America, Washington…) outweighed the word that mattered:
+    a passage now scores for a place as it would for the best of its names alone."""
+    flags = settings.corpus_dir / "stories" / "flags.md"
+    flags.write_text(
+        "---\nid: flags\ntitle: Flags\n---\n\n## What's happened\n\n"
+        "American flags flew in America on the national holiday, and crowds in Washington cheered.\n",
+        encoding="utf-8",
+    )
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus()
+    lexical_only = Retriever(bot.index, dense_weight=0.0)
+
+    def score(terms: tuple[str, ...], place: frozenset[str]) -> float | None:
+        keys = (KeyTerm(("us",), place, entity=True), KeyTerm(("envoy",), frozenset({"envoy"})))
+        hits = lexical_only.search(Query("us envoy", (), terms, keys), k=20)
+        return next(h.lexical for h in hits if h.chunk.doc_id == "flags")
+
+    names = ("american", "america", "washington")
+    expanded = score(("envoy", *names), frozenset(names))
+    singles = [score(("envoy", name), frozenset({name})) for name in names]
+    assert expanded == pytest.approx(max(s for s in singles if s is not None))

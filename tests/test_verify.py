@@ -59,6 +59,17 @@ def test_places_are_known_by_any_of_their_names(fake_bot: Bot) -> None:
     assert unknown_names("What did Japan say?", catalog, places) == ["Japan"]
 
 
+def test_names_typed_in_lower_case_veto_like_capitalised_ones(fake_bot: Bot) -> None:
+    catalog, places, lexicon = fake_bot.catalog(), fake_bot.places, fake_bot.lexicon
+    assert unknown_names("did putin release the political prisoners?", catalog, places, lexicon) == ["putin"]
+    assert unknown_names("what did zelensky say?", catalog, places, lexicon) == ["zelensky"]
+    evidence = assess(make_query("did putin free them?", catalog, places), catalog, places, lexicon)
+    assert not evidence.answerable and evidence.missing == ("putin",)
+    # the corpus's own names, misspelt or not, and ordinary words in any case are not vetoed
+    for question in ("why was bialiatsky jailed?", "is lukashenko still in power?", "what instrument does she play?"):
+        assert unknown_names(question, catalog, places, lexicon) == [], question
+
+
 def test_ordinary_words_never_veto(fake_bot: Bot) -> None:
     catalog = fake_bot.catalog()
     for question in ("What's Babaryka's job?", "Who is Tsikhanouskaya married to?", "Which outlets covered it?"):

@@ -24,7 +24,7 @@ def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bo
     reader = bot.reader
     if settings.get("reader_threshold") is not None:
         model = replace(reader.model, threshold=settings["reader_threshold"])
-        reader = Reader(model, embeddings=reader.embeddings, places=bot.places)
+        reader = Reader(model, embeddings=reader.embeddings, places=bot.places, lexicon=bot.lexicon)
     answerer = reader if bot.answerer is bot.reader else bot.answerer
     return Bot(
         bot.settings.with_changes(**settings),
@@ -34,6 +34,7 @@ def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bo
         bot.condenser,
         reader,
         bot.places,
+        bot.lexicon,
     )
 
 

@@ -1,0 +1,129 @@
+"""An English lexicon from WordNet (Debian's `wordnet-base`), to tell a name from an ordinary word.
+
+Readers type names in lower case ("did putin release them?"). A capitalised name the corpus never
+uses already vetoes the question (`verify.unknown_names`); in lower case only a dictionary can tell
+"putin" from "instrument". WordNet lists every sense of a word with its case, so a word whose every
+sense is capitalised is a name ("Putin", "Minsk"), and one WordNet lacks entirely is a name unless it
+is one typing slip away from a known word ("recieve", "lukashneko").
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ModelError
+
+# Where Debian's `wordnet-base` puts the WordNet 3.0 database.
+DEFAULT_WORDNET_DIR = Path("/usr/share/wordnet")
+_PARTS = ("noun", "verb", "adj", "adv")
+# Inflections stripped to find a dictionary form, as WordNet's own morphology does ("swapped" → "swap").
+_SUFFIXES = (
+    ("ies", "y"),
+    ("ses", "s"),
+    ("xes", "x"),
+    ("ches", "ch"),
+    ("shes", "sh"),
+    ("men", "man"),
+    ("es", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", "e"),
+    ("ed", ""),
+    ("ing", "e"),
+    ("ing", ""),
+    ("er", ""),
+    ("est", ""),
+    ("ly", ""),
+)
+# Shorter words are too often abbreviations or slips to call names.
+MIN_NAME_LENGTH = 4
+# The shortest piece of a word run together from two ("live" + "stream").
+MIN_PART = 3
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lower-cased WordNet words, split into ordinary words and names (every sense capitalised)."""
+
+    words: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    inflections: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        """True when no dictionary was loaded: no lower-case word is then taken for a name."""
+        return not self.words
+
+    @classmethod
+    def load(cls, root: Path = DEFAULT_WORDNET_DIR) -> Lexicon:
+        """Read WordNet's data and exception files under `root`; empty, with a warning, when absent."""
+        if not (root / "data.noun").is_file():
+            log.warning("WordNet not found in %s (apt-get install wordnet-base): lower-case names go unnoticed", root)
+            return cls()
+        common: set[str] = set()
+        capital: set[str] = set()
+        inflected: set[str] = set()
+        try:
+            for part in _PARTS:
+                _read_data(root / f"data.{part}", common, capital)
+                exceptions = root / f"{part}.exc"
+                if exceptions.is_file():
+                    inflected.update(line.split(" ", 1)[0] for line in exceptions.read_text().splitlines() if line)
+        except (OSError, UnicodeDecodeError, IndexError, ValueError) as exc:
+            raise ModelError(f"cannot read WordNet in {root}: {exc}") from None
+        return cls(frozenset(common | capital), frozenset(capital - common), frozenset(inflected))
+
+    def knows(self, word: str) -> bool:
+        """True for a word in the dictionary, inflected or not ("released", "prisoners", "went")."""
+        return word in self.words or word in self.inflections or any(b in self.words for b in _bases(word))
+
+    def is_name(self, word: str, known: Callable[[str], bool] = lambda _: False) -> bool:
+        """True when a word is a name: every WordNet sense capitalised, or no WordNet entry, not two
+        dictionary words run together ("ceasefire"), and no word of the dictionary or the corpus
+        (`known`) one typing slip away."""
+        word = word.lower().removesuffix("'s").removesuffix("’s")
+        if self.empty or len(word) < MIN_NAME_LENGTH or not word.isalpha() or not word.isascii():
+            return False
+        if word in self.names:
+            return True
+        if self.knows(word) or known(word) or self._compound(word):
+            return False
+        return not any(self.knows(w) or known(w) for w in _slips(word))
+
+    def _compound(self, word: str) -> bool:
+        return any(self.knows(word[:i]) and self.knows(word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1))
+
+
+def _read_data(path: Path, common: set[str], capital: set[str]) -> None:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith(" "):  # the licence header
+                continue
+            fields = line.split(" ", 4 + 2 * 255)
+            count = int(fields[3], 16)
+            for lemma in fields[4 : 4 + 2 * count : 2]:
+                lemma = lemma.split("(", 1)[0]  # adjective markers: "galore(ip)"
+                for piece in lemma.split("_"):
+                    if piece.isalpha():
+                        (capital if piece[0].isupper() else common).add(piece.lower())
+
+
+def _bases(word: str) -> list[str]:
+    return [word[: -len(end)] + base for end, base in _SUFFIXES if word.endswith(end) and len(word) > len(end) + 2]
+
+
+def _slips(word: str) -> set[str]:
+    """Every string one deletion, insertion, substitution or swap of neighbours away."""
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return deletes | swaps | replaces | inserts
