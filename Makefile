@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader readers wordnet
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader train-faithful readers wordnet
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -64,6 +64,10 @@ bench: $(STAMP) wordnet
 # The reader model (bot/models/reader.json): fitted on bench/readers/train.yaml and the seed question set.
 train-reader: $(STAMP) wordnet
 	$(BIN)/storybot train-reader
+
+# The faithfulness check (bot/models/faithful.json): fitted on bench/faithful/train.yaml and rule-made variants.
+train-faithful: $(STAMP) wordnet
+	$(BIN)/storybot train-faithful
 
 # Readers' questions, both halves, over corpus/ (the test half is never trained or tuned on).
 readers: $(STAMP) wordnet

@@ -31,6 +31,9 @@ class PlaceAliases:
     """Folded alias phrase → the group of every name of that place."""
 
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Folded names of capitals and seats of government ("Minsk", "Washington", "Kremlin"): a city is
+    # more than its country, so only the country may stand for it, not the other way round.
+    capitals: frozenset[str] = frozenset()
     _long: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     _short: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
@@ -47,14 +50,22 @@ class PlaceAliases:
     def from_countries(cls, countries: Iterable[dict[str, Any]]) -> PlaceAliases:
         """Build from countryinfo-shaped records (name, altSpellings, ISO, demonym, capital, population)."""
         groups: dict[str, frozenset[str]] = {}
+        capitals: set[str] = set(_SEATS)
         # A phrase two places share ("American": the US and its outlying islands) names the larger.
         for info in sorted(countries, key=lambda i: -(i.get("population") or 0)):
             names = _names(info)
+            capital = info.get("capital")
+            if isinstance(capital, str) and capital:
+                capitals |= {fold(capital), fold(capital.rsplit(" ", 1)[0])}
             for name in names:
                 groups.setdefault(fold(name), frozenset(names))
         long = [k for k in groups if len(k) >= 4]
         short = [k.upper() for k in groups if len(k) < 4 and k.upper() in _CODES_AS_NAMES]
-        return cls(groups, _alternation(long), _alternation(short))
+        return cls(groups, frozenset(capitals), _alternation(long), _alternation(short))
+
+    def is_capital(self, phrase: str) -> bool:
+        """True for a capital or seat of government ("Moscow", "Kremlin"), not a country's own name."""
+        return fold(phrase.strip(" ")) in self.capitals
 
     def group(self, phrase: str) -> frozenset[str]:
         """Every name of the place `phrase` names, or nothing."""
@@ -73,6 +84,10 @@ class PlaceAliases:
     def alias_terms(self, text: str) -> set[str]:
         """Stemmed terms of every alias of every place named in `text`."""
         return {t for group in self.find(text) for name in group for t in terms(name)}
+
+
+# Seats of government news writes for a country that the table does not list as capitals.
+_SEATS = frozenset({"washington", "london", "moscow", "beijing", "kremlin"})
 
 
 def _alternation(keys: list[str]) -> re.Pattern[str] | None:

@@ -20,13 +20,14 @@ from bot.conversation import Message, RuleCondenser, validate_history
 from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
 from bot.errors import InputError
+from bot.faithful import Faithfulness, FaithModel
 from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
 from bot.reader import Reader, ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
-from bot.verify import Evidence, assess, idf_table, spelled_out, unknown_idf, verify
+from bot.verify import Evidence, assess, idf_table, spelled_out, unknown_idf
 
 
 class Condenser(Protocol):
@@ -61,6 +62,7 @@ class Bot:
         reader: Reader,
         places: PlaceAliases,
         lexicon: Lexicon | None = None,
+        faithfulness: Faithfulness | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -70,6 +72,7 @@ class Bot:
         self.reader = reader
         self.places = places
         self.lexicon = lexicon or Lexicon()
+        self.faithfulness = faithfulness or Faithfulness(FaithModel.load(lexical=True), None, places, self.lexicon)
         # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
         self.last_trace: Trace | None = None
         self._idf_for: str | None = None
@@ -116,7 +119,7 @@ class Bot:
             query = make_query(standalone, catalog, self.places)
             hits = self.retriever.search(query, story)
         evidence = assess(query, catalog, self.places, self.lexicon)
-        return Trace(standalone, tuple(hits), evidence, query, self._idf(catalog))
+        return Trace(standalone, tuple(hits), evidence, query, self.idf())
 
     def _finish(
         self,
@@ -128,11 +131,11 @@ class Bot:
         story: str | None,
         question: str,
     ) -> Answer:
-        sentences = [] if draft.declined else verify(draft, hits, idf)
+        sentences = [] if draft.declined else self.faithfulness.verify(draft.sentences, hits, idf)
         if not sentences and self.answerer is not self.reader:
             # The model declined or its sentences failed verification. Small local models decline
             # answerable questions far too often: the reader's answer stands if it clears its threshold.
-            sentences = verify(self.reader.draft(query, hits, idf), hits, idf)
+            sentences = self.faithfulness.verify(self.reader.draft(query, hits, idf).sentences, hits, idf)
         if not sentences:
             return self.refusal(evidence, story, question)
         return compose(sentences, hits)
@@ -180,11 +183,13 @@ class Bot:
         chosen = [stories[story]] if story in stories else list(stories.values())
         return [q.question for s in chosen for q in s.questions]
 
-    def _idf(self, catalog: Catalog) -> dict[str, float]:
+    def idf(self) -> dict[str, float]:
+        """The live index's IDF table (a word it never uses weighs the most)."""
         # One table per snapshot: computing it per question would cost O(vocabulary) each time.
-        key = self.index.snapshot().name
+        snapshot = self.index.snapshot()
+        key = snapshot.name
         if self._idf_for != key:
-            self._idf_cache = _DefaultIdf(idf_table(catalog), unknown_idf(catalog))
+            self._idf_cache = _DefaultIdf(idf_table(snapshot.catalog), unknown_idf(snapshot.catalog))
             self._idf_for = key
         return self._idf_cache
 
@@ -269,6 +274,14 @@ def _reader(
     return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places, lexicon=lexicon)
 
 
+def _faithfulness(settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon) -> Faithfulness:
+    """The faithfulness check for this encoder (the lexical model for any encoder it was not trained with)."""
+    model = FaithModel.load()
+    if settings.embedding_model != model.provenance.get("embedding_model", "minilm"):
+        model = FaithModel.load(lexical=True)
+    return Faithfulness(model, embeddings, places, lexicon)
+
+
 def build_bot(
     settings: Settings,
     *,
@@ -290,4 +303,5 @@ def build_bot(
     if chat_model is not None or settings.answerer != "extractive":
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
-    return Bot(settings, index, retriever, answerer, condenser, reader, places, lexicon)
+    faithfulness = _faithfulness(settings, model, places, lexicon)
+    return Bot(settings, index, retriever, answerer, condenser, reader, places, lexicon, faithfulness)

@@ -19,6 +19,8 @@ from bot.config import Settings
 from bot.editor.commands import add_parsers as add_editor_parsers
 from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
+from bot.faithful_train import add_parser as add_faithful_parser
+from bot.faithful_train import cmd_train_faithful, seed_idf
 from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
 from bot.types import Answer
@@ -53,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     add_editor_parsers(sub)
     add_bench_parser(sub)
     add_train_parser(sub)
+    add_faithful_parser(sub)
     return p
 
 
@@ -76,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.command == "train-reader":  # builds its own bot, with an untrained reader
             return cmd_train_reader(args, settings)
+        if args.command == "train-faithful":  # features come from a bot over a temporary index of corpus/
+            return cmd_train_faithful(args, settings, *seed_idf(settings))
         bot = build_bot(settings)
         return int(COMMANDS[args.command](bot, args) or 0)
     except BotError as exc:

@@ -46,6 +46,27 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
+class VectorCache:
+    """Unit vectors of texts, embedded once: sentences and words recur across questions, and caching
+    them keeps each encoder call small. Cleared wholesale when it grows past `limit` texts."""
+
+    def __init__(self, embeddings: Embeddings, limit: int = 50_000) -> None:
+        self.embeddings = embeddings
+        self.limit = limit
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """A row per text, in order."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            if len(self._vectors) > self.limit:
+                self._vectors.clear()
+            for text, vector in zip(todo, self.embeddings.embed_documents(todo), strict=True):
+                v = np.asarray(vector, dtype=np.float32)
+                self._vectors[text] = v / (np.linalg.norm(v) or 1.0)
+        return np.stack([self._vectors[t] for t in texts])
+
+
 def _int8(model: Any) -> Any:
     """The model with int8 weights in its linear layers (torch dynamic quantization, CPU only)."""
     import warnings

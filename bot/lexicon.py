@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ModelError
@@ -36,7 +36,9 @@ _SUFFIXES = (
     ("ing", "e"),
     ("ing", ""),
     ("er", ""),
+    ("er", "e"),
     ("est", ""),
+    ("est", "e"),
     ("ly", ""),
 )
 # Shorter words are too often abbreviations or slips to call names.
@@ -53,7 +55,10 @@ class Lexicon:
 
     words: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
-    inflections: frozenset[str] = frozenset()
+    # Irregular forms and their dictionary form ("went" → "go", "largest" → "large").
+    inflections: dict[str, str] = field(default_factory=dict)
+    # Lemma pairs WordNet marks as opposites ("large"/"small", "encourage"/"discourage"), both ways.
+    antonyms: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -68,16 +73,30 @@ class Lexicon:
             return cls()
         common: set[str] = set()
         capital: set[str] = set()
-        inflected: set[str] = set()
+        inflected: dict[str, str] = {}
+        opposites: set[tuple[str, str]] = set()
         try:
             for part in _PARTS:
                 _read_data(root / f"data.{part}", common, capital)
+                opposites |= _read_antonyms(root, part)
                 exceptions = root / f"{part}.exc"
                 if exceptions.is_file():
-                    inflected.update(line.split(" ", 1)[0] for line in exceptions.read_text().splitlines() if line)
+                    for line in exceptions.read_text().splitlines():
+                        form, *base = line.split()
+                        inflected.setdefault(form, base[0] if base else form)
         except (OSError, UnicodeDecodeError, IndexError, ValueError) as exc:
             raise ModelError(f"cannot read WordNet in {root}: {exc}") from None
-        return cls(frozenset(common | capital), frozenset(capital - common), frozenset(inflected))
+        return cls(frozenset(common | capital), frozenset(capital - common), inflected, frozenset(opposites))
+
+    def bases(self, word: str) -> set[str]:
+        """The word and the dictionary forms it may inflect ("largest" → "large", "freed" → "free")."""
+        found = {word, *(b for b in _bases(word) if b in self.words)}
+        return found | ({self.inflections[word]} if word in self.inflections else set())
+
+    def opposite(self, word: str, others: set[str] | frozenset[str]) -> bool:
+        """True when some form of `word` is WordNet's antonym of some form of a word in `others`."""
+        mine = self.bases(word)
+        return any((a, b) in self.antonyms for other in others for b in self.bases(other) for a in mine)
 
     def knows(self, word: str) -> bool:
         """True for a word in the dictionary, inflected or not ("released", "prisoners", "went")."""
@@ -112,6 +131,40 @@ def _read_data(path: Path, common: set[str], capital: set[str]) -> None:
                 for piece in lemma.split("_"):
                     if piece.isalpha():
                         (capital if piece[0].isupper() else common).add(piece.lower())
+
+
+_POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
+
+
+def _read_antonyms(root: Path, part: str) -> set[tuple[str, str]]:
+    """Antonym pairs of one part of speech. WordNet's pointers name a synset by its byte offset in its
+    data file, so each target is read with one seek."""
+    pairs: set[tuple[str, str]] = set()
+    with (root / f"data.{part}").open("rb") as handle:
+        lines = [line.decode("utf-8") for line in handle if not line.startswith(b" ") and b" ! " in line]
+    for line in lines:
+        fields = line.split(" | ", 1)[0].split()
+        count = int(fields[3], 16)
+        lemmas = fields[4 : 4 + 2 * count : 2]
+        pointers = int(fields[4 + 2 * count])
+        at = 5 + 2 * count
+        for i in range(pointers):
+            symbol, offset, pos, where = fields[at + 4 * i : at + 4 * i + 4]
+            if symbol != "!" or where == "0000":
+                continue
+            target = _lemma_at(root / f"data.{_POS_FILE[pos]}", int(offset), int(where[2:], 16))
+            source = lemmas[int(where[:2], 16) - 1].split("(", 1)[0].lower()
+            if target and "_" not in source + target:
+                pairs |= {(source, target), (target, source)}
+    return pairs
+
+
+def _lemma_at(path: Path, offset: int, index: int) -> str:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        fields = handle.readline().decode("utf-8").split()
+    lemmas = fields[4 : 4 + 2 * int(fields[3], 16) : 2]
+    return lemmas[index - 1].split("(", 1)[0].lower() if 0 < index <= len(lemmas) else ""
 
 
 def _bases(word: str) -> list[str]:

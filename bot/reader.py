@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.aliases import PlaceAliases
+from bot.embeddings import VectorCache
 from bot.errors import ModelError
 from bot.lexicon import Lexicon
 from bot.retrieve import KeyTerm, Query
@@ -161,7 +162,15 @@ def ends_mid_text(chunk_text: str, end: int) -> bool:
 
 @dataclass(frozen=True)
 class ReaderModel:
-    """Logistic-regression parameters over `FEATURES`, standardised, with the calibrated threshold."""
+    """Logistic-regression parameters over `FEATURES`, standardised, with the calibrated threshold.
+
+    Subclasses score other pairs with the same machinery by naming their own features and files.
+    """
+
+    ALL_FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    COSTLY: ClassVar[tuple[str, ...]] = _COSTLY
+    RESOURCE: ClassVar[str] = MODEL_RESOURCE
+    LEXICAL: ClassVar[str] = LEXICAL_RESOURCE
 
     features: tuple[str, ...]
     weights: tuple[float, ...]
@@ -174,12 +183,12 @@ class ReaderModel:
     @property
     def columns(self) -> list[int]:
         """Where the model's features stand in a full `FEATURES` row."""
-        return [FEATURES.index(f) for f in self.features]
+        return [self.ALL_FEATURES.index(f) for f in self.features]
 
     @property
     def uses_encoder(self) -> bool:
         """True when some feature needs the embedding model (sentence and word vectors)."""
-        return any(f in _COSTLY for f in self.features)
+        return any(f in self.COSTLY for f in self.features)
 
     def mean_of(self, feature: str) -> float:
         """A feature's training mean (0 for a feature the model does not use)."""
@@ -194,6 +203,11 @@ class ReaderModel:
         """P(answers) for rows of features."""
         return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x))), dtype=float)
 
+    def save(self, path: Path) -> None:
+        """Write the file form to `path` (its folder is made if missing)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n")
+
     def to_json(self) -> dict[str, Any]:
         """The file form."""
         return {
@@ -207,7 +221,7 @@ class ReaderModel:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], where: str) -> ReaderModel:
+    def from_json(cls, data: dict[str, Any], where: str) -> Self:
         """Parse the file form; a model for other features is refused, naming the file."""
         try:
             model = cls(
@@ -222,20 +236,21 @@ class ReaderModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"reader model {where} is malformed: {exc}") from None
         sizes = {len(model.weights), len(model.mean), len(model.scale)}
-        if not set(model.features) <= set(FEATURES) or sizes != {len(model.features)}:
+        if not set(model.features) <= set(cls.ALL_FEATURES) or sizes != {len(model.features)}:
             raise ModelError(f"reader model {where} was trained for other features; run `storybot train-reader`")
         return model
 
     @classmethod
-    def untrained(cls, features: tuple[str, ...] = FEATURES) -> ReaderModel:
+    def untrained(cls, features: tuple[str, ...] | None = None) -> Self:
         """All weights zero: every sentence at probability 0.5 (training starts from it)."""
+        features = features or cls.ALL_FEATURES
         n = len(features)
         return cls(features, (0.0,) * n, 0.0, (0.0,) * n, (1.0,) * n, 0.5, {"untrained": True})
 
     @classmethod
-    def load(cls, path: Path | None = None, *, lexical: bool = False) -> ReaderModel:
+    def load(cls, path: Path | None = None, *, lexical: bool = False) -> Self:
         """The file at `path`, or the shipped model (package data): the lexical one when asked."""
-        name = LEXICAL_RESOURCE if lexical else MODEL_RESOURCE
+        name = cls.LEXICAL if lexical else cls.RESOURCE
         try:
             text = path.read_text() if path else resources.files("bot.models").joinpath(name).read_text()
             data = json.loads(text)
@@ -290,7 +305,7 @@ class Reader:
         self.places = places or PlaceAliases()
         self.lexicon = lexicon or Lexicon()
         self.max_sentences = max_sentences
-        self._vectors: dict[str, np.ndarray] = {}
+        self._cache = VectorCache(self.embeddings) if self.embeddings is not None else None
 
     def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
         """The best sentences (one to `max_sentences`), or a declined draft when none clears the threshold.
@@ -475,16 +490,8 @@ class Reader:
         return (got / total if total else 1.0), worst
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        # Sentences and words recur across questions; caching them keeps each encoder call small.
-        assert self.embeddings is not None
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if todo:
-            if len(self._vectors) > 50_000:
-                self._vectors.clear()
-            for text, vector in zip(todo, self.embeddings.embed_documents(todo), strict=True):
-                v = np.asarray(vector, dtype=np.float32)
-                self._vectors[text] = v / (np.linalg.norm(v) or 1.0)
-        return np.stack([self._vectors[t] for t in texts])
+        assert self._cache is not None
+        return self._cache(texts)
 
     @staticmethod
     def _cue_fails(cand: Candidate) -> bool:

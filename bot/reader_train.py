@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +90,9 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
             examples += [collect(bot, c) for c in cases if c.refused is not None]
     sources = provenance([*args.cases, *args.seed_cases], settings.corpus_dir, len(examples))
     sources["embedding_model"] = settings.embedding_model
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     for path, features in ((args.out, FEATURES), (args.out.with_name(LEXICAL_RESOURCE), LEXICAL_FEATURES)):
         model = fit(examples, sources, features)
-        path.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+        model.save(path)
         figures = model.provenance["out_of_fold"]
         print(
             f"wrote {path}: {len(examples)} questions, threshold {model.threshold:.3f}; out-of-fold: answerable "
@@ -136,15 +134,7 @@ def fit(examples: list[Example], provenance: dict[str, Any], features: tuple[str
     oof = _out_of_fold(examples, features)
     threshold, figures = choose_threshold(examples, oof)
     model = _fit_rows(examples, features)
-    return ReaderModel(
-        model.features,
-        model.weights,
-        model.bias,
-        model.mean,
-        model.scale,
-        threshold,
-        {**provenance, "out_of_fold": figures},
-    )
+    return replace(model, threshold=threshold, provenance={**provenance, "out_of_fold": figures})
 
 
 def _fit_rows(examples: list[Example], features: tuple[str, ...]) -> ReaderModel:

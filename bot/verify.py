@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Callable
@@ -11,15 +10,8 @@ from dataclasses import dataclass
 from bot.aliases import PlaceAliases
 from bot.index import Catalog
 from bot.lexicon import Lexicon
-from bot.retrieve import Query, plain_terms
-from bot.scoring import coverage
-from bot.text import QUESTION_WORDS, STOPWORDS, fold, sentence_spans, terms
-from bot.types import Draft, DraftSentence, Hit
-
-# A generated sentence must have this share of its content (IDF-weighted) in the quote it cites,
-# and may add at most MAX_NEW_TERMS words the quote does not have.
-MIN_SUPPORT = 0.7
-MAX_NEW_TERMS = 2
+from bot.retrieve import Query
+from bot.text import QUESTION_WORDS, STOPWORDS, fold, terms
 
 _WORD = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
 _ACRONYM = re.compile(r"[^\W\d_]*[A-Z][A-Z0-9&.-]+")
@@ -174,48 +166,3 @@ def assess(
 
 def _has_name(text: str) -> bool:
     return any(m.group()[0].isupper() and not _SENTENCE_START.search(text[: m.start()]) for m in _WORD.finditer(text))
-
-
-def support(sentence: str, passage: str, idf: dict[str, float]) -> float:
-    """How well the passage supports the sentence: 0 when a name, number or negation is missing or
-    more than MAX_NEW_TERMS words are new, else the IDF-weighted share of the sentence's terms it has."""
-    passage_terms = set(terms(passage))
-    for match in _WORD.finditer(sentence):
-        token = match.group()
-        if (token[0].isupper() or token[0].isdigit()) and not set(terms(token)) <= passage_terms:
-            return 0.0
-    wanted = terms(sentence)
-    new = {t for t in wanted if t not in passage_terms}
-    if len(new) > MAX_NEW_TERMS or new & {"not", "no", "nor", "never", "none"}:
-        return 0.0
-    return coverage(plain_terms(wanted), passage_terms, idf)
-
-
-def best_quote(sentence: str, passage: str, idf: dict[str, float]) -> tuple[str, float]:
-    """The passage sentence (or pair of adjacent sentences) that best supports `sentence`."""
-    spans = list(sentence_spans(passage))
-    windows = spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]
-    scored = [(support(sentence, passage[s:e], idf), -(e - s), passage[s:e]) for s, e in windows]
-    if not scored:
-        return passage, 0.0
-    score, _, quote = max(scored)
-    return quote, score
-
-
-def verify(draft: Draft, hits: list[Hit], idf: dict[str, float]) -> list[DraftSentence]:
-    """Keep only sentences supported by a passage they cite, each with its exact supporting quote."""
-    kept = []
-    for sentence in draft.sentences:
-        sources, quotes = [], []
-        for source in dict.fromkeys(sentence.sources):
-            if not 0 <= source < len(hits):
-                continue
-            passage = hits[source].chunk.text
-            extracted = sentence.quotes[:1] == (sentence.text,) and sentence.text in passage
-            quote, score = (sentence.text, 1.0) if extracted else best_quote(sentence.text, passage, idf)
-            if score >= MIN_SUPPORT:
-                sources.append(source)
-                quotes.append(quote)
-        if sources:
-            kept.append(DraftSentence(sentence.text, tuple(sources), tuple(quotes)))
-    return kept

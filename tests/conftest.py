@@ -34,12 +34,13 @@ def chroma() -> Iterator[ClientAPI]:
 
 @pytest.fixture
 def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
-    """Settings for a bot with the fake embedding model, a private index folder and a tiny WordNet."""
+    """Settings for a bot with the fake embedding model, a private index folder and an empty WordNet
+    (no lower-case word is taken for a name; tests/test_lexicon.py gives the lexicon words)."""
     return Settings(
         corpus_dir=corpus_dir,
         index_dir=tmp_path / "index",
         embedding_model="fake",
-        wordnet_dir=fake_wordnet(tmp_path / "wordnet"),
+        wordnet_dir=fake_wordnet(tmp_path / "wordnet", synsets=()),
     )
 
 

@@ -77,7 +77,7 @@ def test_model_round_trips_through_its_file_form() -> None:
 def test_reader_quotes_exact_sentences_of_the_hits(fake_bot: Bot) -> None:
     query = make_query("How many political prisoners did Belarus release?", fake_bot.catalog())
     hits = fake_bot.retriever.search(query)
-    draft = fake_bot.reader.draft(query, hits, fake_bot._idf(fake_bot.catalog()))
+    draft = fake_bot.reader.draft(query, hits, fake_bot.idf())
     assert 1 <= len(draft.sentences) <= 3
     for sentence in draft.sentences:
         (source,) = sentence.sources
@@ -89,7 +89,7 @@ def test_reader_declines_when_nothing_clears_the_threshold(fake_bot: Bot) -> Non
     query = make_query("How many political prisoners did Belarus release?", fake_bot.catalog())
     hits = fake_bot.retriever.search(query)
     strict = Reader(replace(fake_bot.reader.model, threshold=1.0), places=fake_bot.places)
-    assert strict.draft(query, hits, fake_bot._idf(fake_bot.catalog())).declined
+    assert strict.draft(query, hits, fake_bot.idf()).declined
 
 
 def test_still_and_next_must_be_matched_by_the_quote(fake_bot: Bot) -> None:
@@ -98,7 +98,7 @@ def test_still_and_next_must_be_matched_by_the_quote(fake_bot: Bot) -> None:
     query = make_query("Is Lukashenko still the president of Belarus?", catalog)
     hits = fake_bot.retriever.search(query)
     draft = Reader(replace(fake_bot.reader.model, threshold=0.0), places=fake_bot.places).draft(
-        query, hits, fake_bot._idf(catalog)
+        query, hits, fake_bot.idf()
     )
     for sentence in draft.sentences:
         assert any(cue in sentence.text.lower() for cue in ("still", "continu", "remain", "will", "current"))
@@ -106,7 +106,7 @@ def test_still_and_next_must_be_matched_by_the_quote(fake_bot: Bot) -> None:
 
 def test_scores_are_probabilities_best_first(fake_bot: Bot) -> None:
     query = make_query("Who is Ales Bialiatski?", fake_bot.catalog())
-    ranked = fake_bot.reader.score(query, fake_bot.retriever.search(query), fake_bot._idf(fake_bot.catalog()))
+    ranked = fake_bot.reader.score(query, fake_bot.retriever.search(query), fake_bot.idf())
     probabilities = [c.probability for c in ranked]
     assert probabilities == sorted(probabilities, reverse=True)
     assert all(0.0 <= p <= 1.0 for p in probabilities)

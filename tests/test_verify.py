@@ -1,36 +1,11 @@
+from pathlib import Path
+
+from wordnet import fake_wordnet
+
 from bot import Bot
+from bot.lexicon import Lexicon
 from bot.retrieve import make_query
-from bot.types import Draft, DraftSentence
-from bot.verify import assess, support, unknown_names, verify
-
-PASSAGE = "Belarus has released 123 political prisoners, including Ales Bialiatski, following negotiations with the US."
-
-
-def test_support_needs_names_and_numbers_of_the_sentence() -> None:
-    idf: dict[str, float] = {}
-    assert support("Belarus released 123 political prisoners.", PASSAGE, idf) == 1.0
-    assert support("Belarus released 500 political prisoners.", PASSAGE, idf) == 0.0
-    assert support("The EU welcomed the release of prisoners.", PASSAGE, idf) == 0.0
-    assert support("Prisoners were tortured and starved in camps.", PASSAGE, idf) < 0.6
-
-
-def test_verify_drops_unsupported_and_uncited_sentences(fake_bot: Bot) -> None:
-    query = make_query("Who was released?", fake_bot.catalog())
-    hits = fake_bot.retriever.search(query)
-    idf = fake_bot._idf(fake_bot.catalog())
-    happened = next(i for i, h in enumerate(hits) if h.chunk.section == "What's happened")
-    draft = Draft(
-        sentences=(
-            DraftSentence("Belarus has released 123 political prisoners.", (happened,)),
-            DraftSentence("Lukashenko apologised to them on television.", (happened,)),
-            DraftSentence("Belarus has released 123 political prisoners.", ()),
-            DraftSentence("Belarus has released 123 political prisoners.", (99,)),
-        )
-    )
-    kept = verify(draft, hits, idf)
-    assert len(kept) == 1
-    assert kept[0].quotes[0] in hits[happened].chunk.text
-    assert kept[0].quotes[0].startswith("Belarus has released 123 political prisoners")
+from bot.verify import assess, unknown_names
 
 
 def test_unknown_names_and_numbers_trigger_refusal(fake_bot: Bot) -> None:
@@ -59,8 +34,8 @@ def test_places_are_known_by_any_of_their_names(fake_bot: Bot) -> None:
     assert unknown_names("What did Japan say?", catalog, places) == ["Japan"]
 
 
-def test_names_typed_in_lower_case_veto_like_capitalised_ones(fake_bot: Bot) -> None:
-    catalog, places, lexicon = fake_bot.catalog(), fake_bot.places, fake_bot.lexicon
+def test_names_typed_in_lower_case_veto_like_capitalised_ones(fake_bot: Bot, tmp_path: Path) -> None:
+    catalog, places, lexicon = fake_bot.catalog(), fake_bot.places, Lexicon.load(fake_wordnet(tmp_path / "wn"))
     assert unknown_names("did putin release the political prisoners?", catalog, places, lexicon) == ["putin"]
     assert unknown_names("what did zelensky say?", catalog, places, lexicon) == ["zelensky"]
     evidence = assess(make_query("did putin free them?", catalog, places), catalog, places, lexicon)
@@ -87,14 +62,3 @@ def test_acronyms_spelled_out_in_the_passages_are_known(fake_bot: Bot) -> None:
     texts = ["Evan Gershkovich covered Russia for The Wall Street Journal.", "The Indian Space Research Organisation."]
     found = spelled_out("How long did the WSJ reporter get? What does ISRO do? And the XYZ?", texts, fake_bot.catalog())
     assert found == {"WSJ": "Wall Street Journal", "ISRO": "Indian Space Research Organisation"}
-
-
-def test_support_rejects_negation_additions_and_foreign_names() -> None:
-    idf: dict[str, float] = {}
-    for claim in (
-        "Belarus has not released any political prisoners.",
-        "Belarus released 123 political prisoners after a secret deal with china.",
-        "Łukasz negotiated the release of 123 political prisoners with the US.",
-    ):
-        assert support(claim, PASSAGE, idf) == 0.0, claim
-    assert support("Belarus released 123 political prisoners after talks with the US.", PASSAGE, idf) >= 0.7

@@ -29,15 +29,17 @@ SYNSETS = (
 EXCEPTIONS = {"verb": ("freed free", "wed wed")}
 
 
-def fake_wordnet(root: Path) -> Path:
-    """Write the entries above under `root` as data.* and *.exc files; return `root`."""
+def fake_wordnet(root: Path, synsets: tuple[tuple[str, tuple[str, ...]], ...] = SYNSETS) -> Path:
+    """Write `synsets` (the entries above unless given; none makes an empty dictionary, so no word is
+    taken for a name) under `root` as data.* and *.exc files; return `root`."""
     root.mkdir(parents=True, exist_ok=True)
     for part in ("noun", "verb", "adj", "adv"):
         lines = [
             f"{offset:08d} 00 {part[0]} {len(lemmas):02x} {' '.join(f'{lemma} 0' for lemma in lemmas)} 000 | test\n"
-            for offset, (kind, lemmas) in enumerate(SYNSETS)
+            for offset, (kind, lemmas) in enumerate(synsets)
             if kind == part
         ]
         (root / f"data.{part}").write_text(HEADER + "".join(lines))
-        (root / f"{part}.exc").write_text("".join(f"{line}\n" for line in EXCEPTIONS.get(part, ())))
+        exceptions = EXCEPTIONS.get(part, ()) if synsets else ()
+        (root / f"{part}.exc").write_text("".join(f"{line}\n" for line in exceptions))
     return root

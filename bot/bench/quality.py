@@ -21,10 +21,10 @@ from bot.bench.data import Question, RgbItem
 from bot.bot import Bot
 from bot.editor.checks import load_cases, run_case
 from bot.errors import BotError
+from bot.faithful import Faithfulness
 from bot.retrieve import make_query
 from bot.text import sentence_spans
 from bot.types import Answer, Citation, Corpus, Section, Story
-from bot.verify import MIN_SUPPORT, support
 
 KS = (1, 5, 10)
 DECLINE = re.compile(
@@ -226,10 +226,10 @@ def _cited(answer: Answer) -> list[tuple[str, Citation]]:
 Judged = tuple[str, Answer, dict[str, float]]  # question, answer, IDF table of the corpus it came from
 
 
-def citation_precision(answers: Sequence[Judged]) -> dict[str, Any]:
+def citation_precision(answers: Sequence[Judged], check: Faithfulness) -> dict[str, Any]:
     """The share of cited sentences that their quote supports, by the answerer's own checker."""
-    pairs = [(pair, idf) for _, a, idf in answers if not a.refused for pair in cited_pairs(a)]
-    supported = [support(sentence, quote, idf) >= MIN_SUPPORT for (sentence, quote), idf in pairs]
+    pairs = [(pair, idf) for _, a, idf in answers if not a.refused for pair in _cited(a)]
+    supported = [check.supports(sentence, c.quote, c.entity, idf) for (sentence, c), idf in pairs]
     return {"cited_sentences": len(pairs), "supported": share(supported)}
 
 

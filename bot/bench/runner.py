@@ -29,6 +29,7 @@ SUITES = (
     "rgb",
     "seed",
     "readers",
+    "faithful",
     "citations",
     "tuning",
     "indexing",
@@ -72,6 +73,11 @@ class BenchOptions:
     readers_cases: tuple[Path, ...] = (
         ROOT / "bench" / "readers" / "train.yaml",
         ROOT / "bench" / "readers" / "test.yaml",
+    )
+    # Claim/passage pairs for the faithfulness check: its training half and the half it never saw.
+    faithful_pairs: tuple[Path, ...] = (
+        ROOT / "bench" / "faithful" / "train.yaml",
+        ROOT / "bench" / "faithful" / "test.yaml",
     )
     model: str = "minilm"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -287,7 +293,7 @@ def run_llm(bench: Bench) -> dict[str, Any]:
     seed_idf = idf_table(seed_bot.catalog())
     llm_answers += [(q, a, seed_idf) for q, a in seed.pop("answers")]
     result["seed_storybot_llm"] = seed
-    result["citations_storybot_llm"] = quality.citation_precision(llm_answers)
+    result["citations_storybot_llm"] = quality.citation_precision(llm_answers, seed_bot.faithfulness)
     result["citations_storybot_llm_sample"] = quality.citation_sample(llm_answers, 10)
     return result
 
@@ -336,10 +342,32 @@ def run_readers(bench: Bench) -> dict[str, Any]:
     return {"storybot": out}
 
 
+def run_faithful(bench: Bench) -> dict[str, Any]:
+    """The faithfulness check on hand-written claim/passage pairs, each half apart (bench/faithful/)."""
+    from bot.corpus import load_corpus
+    from bot.faithful_train import load_pairs
+
+    bot = bench.bot_for(load_corpus([bench.options.seed_corpus]), bench.options.work_dir / "faithful")
+    check, idf = bot.faithfulness, bot.idf()
+    out: dict[str, Any] = {"threshold": check.model.threshold}
+    for path in bench.options.faithful_pairs:
+        pairs = load_pairs(path)
+        kept = [check.supports(p.claim, p.source, p.entity, idf) for p in pairs]
+        good = [k for k, p in zip(kept, pairs, strict=True) if p.faithful]
+        bad = [not k for k, p in zip(kept, pairs, strict=True) if not p.faithful]
+        out[path.stem] = {
+            "faithful": len(good),
+            "kept": quality.share(good),
+            "changed": len(bad),
+            "dropped": quality.share(bad),
+        }
+    return {"storybot": out}
+
+
 def run_citations(bench: Bench) -> dict[str, Any]:
     if not bench.answers:
         raise InputError("the citations suite judges the answers of the answers and seed suites: run them too")
-    figures = quality.citation_precision(bench.answers)
+    figures = quality.citation_precision(bench.answers, bench.storybot.faithfulness)
     return {"storybot": figures, "hand_check_sample": quality.citation_sample(bench.answers, 30)}
 
 
@@ -453,6 +481,7 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "rgb": run_rgb,
     "seed": run_seed,
     "readers": run_readers,
+    "faithful": run_faithful,
     "citations": run_citations,
     "tuning": run_tuning,
     "llm": run_llm,

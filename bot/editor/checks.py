@@ -16,7 +16,6 @@ from bot.bot import Bot
 from bot.errors import BotError, InputError
 from bot.text import cited_sentences
 from bot.types import SUGGESTIONS_PREFIX, Answer
-from bot.verify import MIN_SUPPORT, support
 
 Message = dict[str, str]
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
@@ -217,8 +216,8 @@ def integrity(bot: Bot, answer: Answer) -> list[str]:
             reasons.append(f"sentence without a citation: {sentence[:60]!r}")
             continue
         claim = _MARKER.sub("", sentence).strip()
-        best = max((support(claim, quotes[n].quote, {}) for n in numbers if n in quotes), default=0.0)
-        if best < MIN_SUPPORT:
+        cited = [quotes[n] for n in numbers if n in quotes]
+        if not any(bot.faithfulness.supports(claim, c.quote, c.entity, bot.idf()) for c in cited):
             reasons.append(f"sentence not supported by its citations: {sentence[:60]!r}")
     return reasons
 

@@ -19,6 +19,7 @@ from bot.bench.quality import (
 )
 from bot.bot import Bot
 from bot.embeddings import HashingEmbeddings
+from bot.faithful import Faithfulness, FaithModel
 from bot.types import Answer, Citation, Corpus
 
 
@@ -62,7 +63,8 @@ def test_cited_pairs_and_precision_use_the_answerers_checker() -> None:
     pairs = cited_pairs(_answer())
     assert pairs[0] == ("Comet Nishimura returns every 437 years.", "Comet Nishimura returns every 437 years.")
     assert pairs[1][0] == "A bakery in Paris won a prize."
-    figures = citation_precision([("q", _answer(), {})])
+    check = Faithfulness(FaithModel.load(lexical=True))
+    figures = citation_precision([("q", _answer(), {})], check)
     # "Paris" is a name the quote does not have: that sentence is not supported
     assert figures == {"cited_sentences": 2, "supported": 0.5}
     (row,) = citation_sample([("Where?", _answer(), {})], size=1, seed=1)
