@@ -304,6 +304,7 @@ class Reader:
         self.embeddings = embeddings
         self.places = places or PlaceAliases()
         self.lexicon = lexicon or Lexicon()
+        self._names: dict[str, bool] = {}
         self.max_sentences = max_sentences
         self._cache = VectorCache(self.embeddings) if self.embeddings is not None else None
 
@@ -376,7 +377,7 @@ class Reader:
         unknown = sum(max(idf.get(t, 1.0) for t in k.typed) for k in unknown_words) / total
         capitalised = {t for name in _names_in(query.text) for t in terms(name)}
         # Names typed in lower case ("did putin free them?") are names all the same.
-        lower_names = [w for w in words(query.text) if w not in STOPWORDS and self.lexicon.is_name(w)]
+        lower_names = [w for w in words(query.text) if w not in STOPWORDS and self._is_name(w)]
         capitalised |= {t for w in lower_names for t in terms(w)}
         named = tuple(k for k in keys if k.entity or set(k.typed) & capitalised)
         q_kind = question_kind(query.text)
@@ -440,6 +441,14 @@ class Reader:
             features = tuple(values.get(name, 0.0) for name in FEATURES)  # costly ones are filled in later
             out.append(Candidate(rank, start, end, text, features, frozenset(sentence_terms | head), focus=focus))
         return out
+
+    def _is_name(self, word: str) -> bool:
+        # A word outside WordNet costs hundreds of lookups (its typing slips); questions repeat words.
+        if word not in self._names:
+            if len(self._names) > 50_000:
+                self._names.clear()
+            self._names[word] = self.lexicon.is_name(word)
+        return self._names[word]
 
     def _with_costly(self, q: _Question, query: Query, cand: Candidate, hits: list[Hit]) -> list[float]:
         values = list(cand.features)
