@@ -59,12 +59,25 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# Commands that run long enough for progress bars to help; every other command prints only its answer.
+_SHOWS_PROGRESS = frozenset({"index", "bench", "train-reader", "train-faithful"})
+
+
+def _quiet_model_loading() -> None:
+    """No "Loading weights: 100%…" bar before every answer (transformers draws it as the encoder loads)."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    if args.command not in _SHOWS_PROGRESS:
+        _quiet_model_loading()
     try:
         if args.command == "bench":  # builds its own systems, ignoring the serving settings
             return cmd_bench(args)
