@@ -15,7 +15,7 @@ import yaml
 from bot.bot import Bot
 from bot.errors import BotError, InputError
 from bot.text import cited_sentences
-from bot.types import SUGGESTIONS_PREFIX, Answer
+from bot.types import SUGGESTIONS_PREFIX, Answer, Citation
 
 Message = dict[str, str]
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
@@ -196,10 +196,18 @@ def judge(bot: Bot, case: Case, answer: Answer) -> list[str]:
     cited = {c.story_id for c in answer.citations} | {x for c in answer.citations for x in (c.section, c.entity) if x}
     if case.must_cite and not cited & set(case.must_cite):
         reasons.append(f"cites {sorted(cited)}, none of {list(case.must_cite)}")
-    if not case.has_expectations and case.story and all(c.story_id != case.story for c in answer.citations):
+    if not case.has_expectations and case.story and not any(_of_story(bot, c, case.story) for c in answer.citations):
         others = sorted({c.story_id for c in answer.citations})
         reasons.append(f"cites no passage of story {case.story!r} (only {others})")
     return reasons + integrity(bot, answer)
+
+
+def _of_story(bot: Bot, citation: Citation, story: str) -> bool:
+    """True when the citation quotes the story, or the bio of someone the story is linked to."""
+    if citation.story_id == story:
+        return True
+    chunk = bot.passage(citation.chunk_id)
+    return chunk is not None and story in chunk.stories
 
 
 def integrity(bot: Bot, answer: Answer) -> list[str]:

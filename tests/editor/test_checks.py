@@ -23,6 +23,13 @@ def test_default_verdict_requires_citing_the_checked_story(editor_bot: Bot) -> N
     assert not result.passed
 
 
+def test_a_bio_linked_to_the_story_counts_as_citing_it(editor_bot: Bot) -> None:
+    """The page's "Who is X?" questions are answered from X's bio, which the story links to."""
+    result = run_case(editor_bot, Case(question="Who is Ales Bialiatski?", story="belarus-prisoners-released"))
+    assert result.passed, result.reasons
+    assert all(c.entity == "Ales Bialiatski" for c in result.answer.citations)
+
+
 @pytest.mark.parametrize(
     ("case", "passes", "reason"),
     [
