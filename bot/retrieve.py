@@ -76,8 +76,7 @@ def make_query(text: str, catalog: Catalog, places: PlaceAliases | None = None) 
             continue
         keys.append(KeyTerm(typed or (sorted(names)[0],), names, entity=True))
         claimed |= names | set(typed)
-    for group in place_names:  # "United States" is typed as two words: both belong to the place
-        claimed |= {t for n in group for t in terms(n)}
+    # Every word of every name of a place it names belongs to the place ("United States" is two words).
     claimed |= {t for names in (places.find(text) if places else []) for n in names for t in terms(n)}
     keys += plain_terms([t for t in own if t not in claimed])
     aliases = [n for bio in entities for n in bio.names] + [n for names in place_names for n in names]
