@@ -67,7 +67,7 @@ def _quiet_model_loading() -> None:
     """No "Loading weights: 100%…" bar before every answer (transformers draws it as the encoder loads)."""
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # transformers is untyped here
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,6 +66,13 @@ class VectorCache:
                 self._vectors[text] = v / (np.linalg.norm(v) or 1.0)
         return np.stack([self._vectors[t] for t in texts])
 
+    def best_match(self, words: list[str], others: list[str]) -> list[float]:
+        """Each word's best cosine to any of `others` (0 at worst; all 0 when `others` is empty)."""
+        if not words or not others:
+            return [0.0] * len(words)
+        sims = self(words) @ self(others).T
+        return [max(0.0, float(row.max())) for row in sims]
+
 
 def _int8(model: Any) -> Any:
     """The model with int8 weights in its linear layers (torch dynamic quantization, CPU only)."""

@@ -23,8 +23,9 @@ from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader import ReaderModel
 from bot.scoring import covers
-from bot.text import STOPWORDS, fold, terms, words
+from bot.text import STOPWORDS, fold, sentence_spans, terms, words
 from bot.types import DraftSentence, Hit
+from bot.verify import spelled_out_in
 
 FAITH_FEATURES = (
     "dense",  # cosine of the claim and the window
@@ -109,8 +110,12 @@ class Faithfulness:
                 if not 0 <= source < len(hits):
                     continue
                 chunk = hits[source].chunk
-                if sentence.quotes[:1] == (sentence.text,) and sentence.text in chunk.text:
-                    quote, p = sentence.text, 1.0
+                if (
+                    sentence.quotes
+                    and sentence.quotes[0] in chunk.text
+                    and _verbatim(sentence.text, sentence.quotes[0])
+                ):
+                    quote, p = sentence.quotes[0], 1.0  # the reader's own quote (with "…" where the source stops)
                 else:
                     quote, p = self.best_window(sentence.text, chunk.text, chunk.entity, idf)
                 if p >= self.model.threshold:
@@ -122,8 +127,6 @@ class Faithfulness:
 
     def best_window(self, claim: str, passage: str, entity: str | None, idf: dict[str, float]) -> tuple[str, float]:
         """The passage's sentence (or pair of adjacent sentences) most likely to support the claim."""
-        from bot.text import sentence_spans
-
         spans = list(sentence_spans(passage))
         texts = [passage[s:e] for s, e in spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]]
         if not texts:
@@ -135,7 +138,7 @@ class Faithfulness:
 
     def supports(self, claim: str, quote: str, entity: str | None, idf: dict[str, float]) -> bool:
         """True when the quote backs the claim: it holds the claim verbatim, or the model says so."""
-        if claim.rstrip("…").strip() in quote:
+        if _verbatim(claim, quote):
             return True
         return self.probability(claim, Window(quote, entity), idf) >= self.model.threshold
 
@@ -160,7 +163,8 @@ class Faithfulness:
         }
         if self.embeddings is not None:
             matches = self._matches(mine, theirs, exact)
-            values["dense"] = float(self._embed([claim, window.text]).prod(axis=0).sum())
+            assert self._cache is not None
+            values["dense"] = float(self._cache([claim, window.text]).prod(axis=0).sum())
             values["soft"] = _weighted(matches, weights)
             values["soft_min"] = min(matches, default=1.0)
             values["new_share"] = sum(m < WORD_MATCH for m in matches) / max(1, len(matches))
@@ -189,7 +193,7 @@ class Faithfulness:
             aliases = () if self.places.is_capital(token) else self.places.group(token)
             if any(terms(a) and all(t in have for t in terms(a)) for a in aliases):
                 continue
-            if token.isupper() and _initials_in(token, window.text):
+            if token.isupper() and spelled_out_in(token, window.text):
                 continue
             return True
         return False
@@ -207,16 +211,10 @@ class Faithfulness:
 
     def _matches(self, mine: list[str], theirs: list[str], exact: list[float]) -> list[float]:
         """Each claim word's best cosine to a window word (1 where the window has it)."""
-        todo = [w for w, e in zip(mine, exact, strict=True) if not e]
-        best: dict[str, float] = {}
-        if todo and theirs:
-            sims = self._embed(todo) @ self._embed(theirs).T
-            best = {w: max(0.0, float(row.max())) for w, row in zip(todo, sims, strict=True)}
-        return [1.0 if e else best.get(w, 0.0) for w, e in zip(mine, exact, strict=True)]
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
         assert self._cache is not None
-        return self._cache(texts)
+        todo = [w for w, e in zip(mine, exact, strict=True) if not e]
+        best = dict(zip(todo, self._cache.best_match(todo, theirs), strict=True))
+        return [1.0 if e else best[w] for w, e in zip(mine, exact, strict=True)]
 
 
 def vetoed(rows: np.ndarray) -> np.ndarray:
@@ -245,11 +243,9 @@ def _negated(text: str) -> bool:
     return "n't" in lowered or "n’t" in lowered or any(w in _NEGATION for w in words(lowered))
 
 
-def _initials_in(acronym: str, text: str) -> bool:
-    """True when the text spells the acronym out ("NTSB": "National Transportation Safety Board")."""
-    capitals = [w[0] for w in re.findall(r"[A-Z][a-z]+", text)]
-    joined = "".join(capitals)
-    return acronym in joined
+def _verbatim(claim: str, quote: str) -> bool:
+    """True when the claim is the quote's own words (a "…" marking where the source stops aside)."""
+    return claim.rstrip("…").strip() in quote
 
 
 def _weighted(values: list[float], weights: list[float]) -> float:

@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.errors import ModelError
 
@@ -138,31 +139,37 @@ _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 
 def _read_antonyms(root: Path, part: str) -> set[tuple[str, str]]:
     """Antonym pairs of one part of speech. WordNet's pointers name a synset by its byte offset in its
-    data file, so each target is read with one seek."""
+    data file, so each target is read with one seek (one open handle per target file)."""
     pairs: set[tuple[str, str]] = set()
     with (root / f"data.{part}").open("rb") as handle:
         lines = [line.decode("utf-8") for line in handle if not line.startswith(b" ") and b" ! " in line]
-    for line in lines:
-        fields = line.split(" | ", 1)[0].split()
-        count = int(fields[3], 16)
-        lemmas = fields[4 : 4 + 2 * count : 2]
-        pointers = int(fields[4 + 2 * count])
-        at = 5 + 2 * count
-        for i in range(pointers):
-            symbol, offset, pos, where = fields[at + 4 * i : at + 4 * i + 4]
-            if symbol != "!" or where == "0000":
-                continue
-            target = _lemma_at(root / f"data.{_POS_FILE[pos]}", int(offset), int(where[2:], 16))
-            source = lemmas[int(where[:2], 16) - 1].split("(", 1)[0].lower()
-            if target and "_" not in source + target:
-                pairs |= {(source, target), (target, source)}
+    targets: dict[str, BinaryIO] = {}
+    try:
+        for line in lines:
+            fields = line.split(" | ", 1)[0].split()
+            count = int(fields[3], 16)
+            lemmas = fields[4 : 4 + 2 * count : 2]
+            at = 5 + 2 * count
+            for i in range(int(fields[4 + 2 * count])):
+                symbol, offset, pos, where = fields[at + 4 * i : at + 4 * i + 4]
+                if symbol != "!" or where == "0000":
+                    continue
+                name = _POS_FILE[pos]
+                if name not in targets:
+                    targets[name] = (root / f"data.{name}").open("rb")
+                target = _lemma_at(targets[name], int(offset), int(where[2:], 16))
+                source = lemmas[int(where[:2], 16) - 1].split("(", 1)[0].lower()
+                if target and "_" not in source + target:
+                    pairs |= {(source, target), (target, source)}
+    finally:
+        for target_file in targets.values():
+            target_file.close()
     return pairs
 
 
-def _lemma_at(path: Path, offset: int, index: int) -> str:
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        fields = handle.readline().decode("utf-8").split()
+def _lemma_at(handle: BinaryIO, offset: int, index: int) -> str:
+    handle.seek(offset)
+    fields = handle.readline().decode("utf-8").split()
     lemmas = fields[4 : 4 + 2 * int(fields[3], 16) : 2]
     return lemmas[index - 1].split("(", 1)[0].lower() if 0 < index <= len(lemmas) else ""
 

@@ -473,7 +473,8 @@ class Reader:
             return 0.0
         if q.counted in counted or terms(q.counted) == terms(counted[0]):
             return 1.0
-        return max(0.0, float((self._embed([q.counted]) @ self._embed(counted).T).max()))
+        assert self._cache is not None
+        return self._cache.best_match([q.counted], counted)[0]
 
     def _soft(self, q: _Question, cand: Candidate, keys: Sequence[KeyTerm]) -> tuple[float, float]:
         """How well the sentence matches the key terms in meaning: (IDF-weighted mean, worst term).
@@ -493,7 +494,8 @@ class Reader:
             match = 1.0 if covered(key, cand.terms) else 0.0
             asked = [w for w in q.words if terms(w)[:1] == [key.typed[0]]]
             if not match and asked and mine:
-                match = max(0.0, float((self._embed(asked[:1]) @ self._embed(mine).T).max()))
+                assert self._cache is not None
+                match = self._cache.best_match(asked[:1], mine)[0]
             got += weight * match
             worst = min(worst, match)
         return (got / total if total else 1.0), worst

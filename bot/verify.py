@@ -103,11 +103,17 @@ def spelled_out(question: str, texts: list[str], catalog: Catalog) -> dict[str, 
         if not _ACRONYM.fullmatch(token) or not token.isalpha() or _known(token, catalog, None):
             continue
         for text in texts:
-            phrase = next((run for run in _capitalised_runs(text) if _initials(run) == token.upper()), None)
+            phrase = spelled_out_in(token, text)
             if phrase:
                 found[token] = phrase
                 break
     return found
+
+
+def spelled_out_in(acronym: str, text: str) -> str | None:
+    """The run of capitalised words in `text` whose initials are the acronym ("NTSB": "National
+    Transportation Safety Board"), or None."""
+    return next((run for run in _capitalised_runs(text) if _initials(run) == acronym.upper()), None)
 
 
 def _capitalised_runs(text: str) -> list[str]:

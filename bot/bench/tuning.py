@@ -35,6 +35,7 @@ def variant(bot: Bot, retriever: Retriever | None = None, **settings: Any) -> Bo
         reader,
         bot.places,
         bot.lexicon,
+        bot.faithfulness,
     )
 
 
