@@ -17,11 +17,14 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import chromadb
@@ -41,6 +44,8 @@ from bot.types import Bio, Chunk, Corpus, Story, SuggestedQuestion
 STORE_LAYOUT = "2"
 
 BATCH = 256
+# Seconds a replaced Chroma client is kept open for the requests still using it (they take well under one).
+RETIRE_AFTER = 60.0
 Progress = Callable[[int, int], None]
 
 
@@ -86,6 +91,9 @@ class Snapshot:
     catalog: Catalog
     bm25: bm25s.BM25
     by_id: dict[str, int]
+    # The vector store its requests query: a request started on this snapshot finishes on its store,
+    # even when a newer snapshot (with a fresh store) goes live meanwhile.
+    store: Chroma | None = None
 
 
 def make_client(path: Path) -> ClientAPI:
@@ -114,6 +122,11 @@ class Index:
         self._live_client: ClientAPI | None = None
         self._snapshot: Snapshot | None = None
         self._current_stamp: tuple[float, int] | None = None
+        # One thread reloads a swapped snapshot; the others keep serving the one they hold.
+        self._reload = threading.Lock()
+        # Chroma systems of earlier snapshots, with when they were retired (stopped once no request can
+        # still be using them).
+        self._retired: list[tuple[float, Any]] = []
 
     @property
     def collection_name(self) -> str:
@@ -223,18 +236,28 @@ class Index:
     # --- serving --------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        """The live snapshot, reloaded when another process has swapped in a new one."""
+        """The live snapshot, reloaded when another process has swapped in a new one.
+
+        Safe to call from many threads: one reloads, and a snapshot already handed out stays usable.
+        """
         stamp = self._stamp()
-        if self._snapshot is None or stamp != self._current_stamp:
-            name = self._read_current()
-            if name is None:
-                raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
-            if self._snapshot is None or self._snapshot.name != name:
-                if self._snapshot is not None:
-                    self._reopen_store()
-                self._snapshot = self._load(name)
-            self._current_stamp = stamp
-        return self._snapshot
+        current = self._snapshot
+        if current is not None and stamp == self._current_stamp and current.store is not None:
+            return current
+        with self._reload:
+            stamp = self._stamp()
+            if self._snapshot is None or stamp != self._current_stamp or self._snapshot.store is None:
+                name = self._read_current()
+                if name is None:
+                    raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
+                if self._snapshot is None or self._snapshot.name != name:
+                    loaded = self._load(name)
+                    if self._snapshot is not None:
+                        self._reopen_store()
+                    self._snapshot = loaded
+                self._snapshot.store = self.store
+                self._current_stamp = stamp
+            return self._snapshot
 
     def _load(self, name: str) -> Snapshot:
         folder = self.root / "snapshots" / name
@@ -252,17 +275,31 @@ class Index:
 
     def _reopen_store(self) -> None:
         # Chroma caches a collection's vector index per process; after another process re-indexed,
-        # only a fresh client sees the new vectors. An injected client is the caller's to manage.
+        # only a fresh client sees the new vectors. Requests may still be querying the old client, so
+        # it is not stopped now (stopping it under them failed 30 of 265 requests): it leaves Chroma's
+        # shared cache, so the next client is a new one, and is stopped once `RETIRE_AFTER` has passed.
+        # An injected client is the caller's to manage.
         if self._client is None:
             from chromadb.api.shared_system_client import SharedSystemClient
 
-            SharedSystemClient.clear_system_cache()
+            system = SharedSystemClient._identifier_to_system.pop(str(self.root / "chroma"), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.root / "chroma"), None)
+            now = time.monotonic()
+            if system is not None:
+                self._retired.append((now, system))
+            for retired_at, old in [r for r in self._retired if now - r[0] > RETIRE_AFTER]:
+                old.stop()
+                self._retired.remove((retired_at, old))
             self._store = None
 
-    def dense(self, vector: list[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest chunks, optionally only those of `doc_ids`."""
+    def dense(
+        self, vector: list[float], k: int, doc_ids: Sequence[str] | None = None, snapshot: Snapshot | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks, optionally only those of `doc_ids`,
+        from `snapshot`'s store (the live one's by default)."""
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
-        pairs = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)  # type: ignore[arg-type]
+        store = (snapshot or self.snapshot()).store or self.store
+        pairs = store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)  # type: ignore[arg-type]
         return [(doc.id, 1.0 - distance) for doc, distance in pairs if doc.id is not None]
 
     def _stamp(self) -> tuple[float, int] | None:

@@ -117,6 +117,14 @@ def test_rate_limit_answers_429_with_retry_after(fake_bot: Bot) -> None:
     assert int(limited.headers["Retry-After"]) >= 1
 
 
+def test_keys_sharing_an_ending_have_their_own_limits(fake_bot: Bot) -> None:
+    settings = fake_bot.settings.with_changes(rate_limit=2, api_keys=("alpha-123456", "bravo-123456"))
+    client = TestClient(create_api(fake_bot, settings))
+    alpha, bravo = ({"Authorization": f"Bearer {k}-123456"} for k in ("alpha", "bravo"))
+    assert [client.get("/v1/models", headers=alpha).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/v1/models", headers=bravo).status_code == 200
+
+
 def test_rate_limiter_refills() -> None:
     limiter = RateLimiter(per_minute=60)
     for _ in range(60):
