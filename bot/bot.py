@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,11 +22,14 @@ from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.faithful import Faithfulness, FaithModel
-from bot.index import Catalog, Index, IndexReport, Progress, StoryInfo
+from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
 from bot.reader import Reader, ReaderModel
 from bot.retrieve import Query, Retriever, make_query
+from bot.snapshot import Catalog, StoryInfo
+from bot.spelling import Correction, Speller, vocabulary
+from bot.text import terms
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, spelled_out, unknown_idf
 
@@ -47,6 +51,7 @@ class Trace:
     evidence: Evidence
     query: Query
     idf: dict[str, float]
+    corrections: tuple[Correction, ...] = ()
 
 
 class Bot:
@@ -77,6 +82,8 @@ class Bot:
         self.last_trace: Trace | None = None
         self._idf_for: str | None = None
         self._idf_cache: dict[str, float] = {}
+        self._speller_for: str | None = None
+        self._speller = Speller()
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
@@ -97,29 +104,82 @@ class Bot:
         self.last_trace = trace
         query, hits, idf, evidence = trace.query, list(trace.hits), trace.idf, trace.evidence
         if not evidence.answerable:
-            yield self.refusal(evidence, story, question)
+            yield _noting(trace.corrections, self.refusal(evidence, story, question))
             return
         if isinstance(self.answerer, LLMAnswerer):
             text = yield from self.answerer.stream(query, hits)
             draft = parse_answer(text, len(hits))
         else:
             draft = self.answerer.draft(query, hits, idf)
-        yield self._finish(draft, query, hits, idf, evidence, story, question)
+        yield _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
 
     def trace(self, question: str, messages: list[Message], story: str | None = None) -> Trace:
         """Everything before answering: the standalone question, its hits and whether it may be answered."""
         self.retriever.check_story(story)
         catalog = self.catalog()
         standalone = self.condenser.condense(question, messages, catalog.bios)
+        standalone, corrections = self.speller().correct(standalone, self._known_word, self.lexicon)
         query = make_query(standalone, catalog, self.places)
-        hits = self.retriever.search(query, story)
+        hits = self._search(query, story, messages)
         expansions = spelled_out(standalone, [h.chunk.text for h in hits], catalog)
         if expansions:  # "WSJ" where the stories say "Wall Street Journal": ask again with both
             standalone = f"{standalone} ({', '.join(expansions.values())})"
             query = make_query(standalone, catalog, self.places)
-            hits = self.retriever.search(query, story)
-        evidence = assess(query, catalog, self.places, self.lexicon)
-        return Trace(standalone, tuple(hits), evidence, query, self.idf())
+            hits = self._search(query, story, messages)
+        evidence = assess(query, catalog, self.places, self.lexicon, known=expansions.keys())
+        return Trace(standalone, tuple(hits), evidence, query, self.idf(), corrections)
+
+    def _search(self, query: Query, story: str | None, messages: list[Message]) -> list[Hit]:
+        """The hits for `query`; in a conversation, the story it has been about comes first.
+
+        After "Who is Ales Bialiatski?", "Who was the US envoy?" means the envoy of his story, not the
+        likeliest envoy anywhere. The best hits of the whole index stay in, interleaved, so a reader
+        who changes the subject is still answered.
+        """
+        hits = self.retriever.search(query, story)
+        topic = None if story else self.conversation_story(query, messages)
+        if topic is None:
+            return hits
+        scoped = self.retriever.search(query, topic)
+        merged: dict[str, Hit] = {}
+        for pair in zip_longest(scoped, hits):
+            for hit in pair:
+                if hit is not None:
+                    merged.setdefault(hit.chunk.id, hit)
+        return list(merged.values())[: self.retriever.top_k]
+
+    def conversation_story(self, query: Query, messages: list[Message]) -> str | None:
+        """The one story the conversation's last question was about, unless this question names
+        people of other stories only. None outside a conversation or when it is unclear."""
+        asked = [m["content"] for m in messages if m["role"] == "user"]
+        if not asked:
+            return None
+        catalog = self.catalog()
+        previous = make_query(asked[-1], catalog, self.places)
+        stories = {s for bio in previous.entities for s in bio.stories}
+        if not previous.entities:
+            top = self.retriever.search(previous)[:3]
+            stories = {h.chunk.doc_id if h.chunk.kind == "story" else "" for h in top} - {""}
+        own = {s for bio in query.entities for s in bio.stories}
+        if len(stories) != 1 or (own and not own & stories):
+            return None
+        (story,) = stories
+        return story if story in catalog.stories else None
+
+    def speller(self) -> Speller:
+        """The live index's names, for reading a misspelt name as the one the stories use."""
+        snapshot = self.index.snapshot()
+        if self._speller_for != snapshot.name:
+            # Snapshots written before the vocabulary was kept are read once for it.
+            words = snapshot.catalog.vocabulary or vocabulary(c.text for c in snapshot.chunks)
+            self._speller = Speller.build(words, self.lexicon, snapshot.catalog.bios)
+            self._speller_for = snapshot.name
+        return self._speller
+
+    def _known_word(self, word: str) -> bool:
+        found = terms(word)
+        doc_freq = self.catalog().doc_freq
+        return (bool(found) and all(t in doc_freq for t in found)) or bool(self.places.group(word))
 
     def _finish(
         self,
@@ -208,6 +268,14 @@ class _DefaultIdf(dict[str, float]):
 # Direction overrides can make a question display differently from what it says; emoji joiners and
 # soft hyphens (also "format" characters) are harmless and stay allowed.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:
+    """The answer led by the readings of misspelt names it rests on, so a reader can tell."""
+    if not corrections:
+        return answer
+    readings = ", ".join(f"“{c.typed}” as “{c.name}”" for c in corrections)
+    return replace(answer, text=f"(Reading {readings}.) {answer.text}")
 
 
 def clean_question(question: object, max_chars: int) -> str:

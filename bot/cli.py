@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     idx = sub.add_parser("index", help="index the corpus (only changed chunks are embedded)")
     idx.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
+    idx.add_argument(
+        "--check", action="store_true", help="only check the live index's files and vectors (exit 2 when damaged)"
+    )
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--history", type=Path, help="JSON file of earlier messages [{role, content}, ...]")
@@ -104,8 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_index(bot: Bot, args: argparse.Namespace) -> int:
-    """Index the corpus with a progress bar, then report what changed."""
+    """Index the corpus with a progress bar, then report what changed (and what was repaired)."""
     from tqdm import tqdm
+
+    if args.check:
+        return _check_index(bot)
 
     started = time.perf_counter()
     with tqdm(total=0, unit="chunk", desc="embedding", disable=None) as bar:
@@ -116,6 +122,8 @@ def cmd_index(bot: Bot, args: argparse.Namespace) -> int:
 
         report = bot.index_corpus(args.paths or None, progress)
     elapsed = time.perf_counter() - started
+    for problem in report.repaired:
+        print(f"repaired: {problem}")
     if report.unchanged:
         print(f"index is up to date: {report.chunks} chunks, nothing to embed ({elapsed:.1f}s)")
     else:
@@ -123,6 +131,18 @@ def cmd_index(bot: Bot, args: argparse.Namespace) -> int:
             f"indexed {report.chunks} chunks: {report.embedded} embedded, {report.removed} removed, "
             f"{report.chunks - report.embedded} unchanged ({elapsed:.1f}s); serving snapshot {report.snapshot}"
         )
+    return 0
+
+
+def _check_index(bot: Bot) -> int:
+    problems = bot.index.problems()
+    for problem in problems:
+        print(f"storybot: {problem}", file=sys.stderr)
+    if problems:
+        print("storybot: run 'storybot index' to repair the index", file=sys.stderr)
+        return EXIT_ERROR
+    snapshot = bot.index.snapshot()
+    print(f"index is whole: snapshot {snapshot.name}, {len(snapshot.chunks)} chunks, every one with its vector")
     return 0
 
 

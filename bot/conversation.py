@@ -16,6 +16,11 @@ MAX_HISTORY_MESSAGES = 40
 
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 _ANY_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(r"\b(this|that|these|those)\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"^\s*(?:what|who)(?:['’]?s|\s+(?:is|are|was|were))\s+(?P<rest>.+)$", re.IGNORECASE)
+# Content words from which a question with "this" or "that" stands on its own.
+OWN_WORDS = 3
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<rest>.+?)\s*\??\s*$", re.IGNORECASE)
 _LEADING_AND = re.compile(r"^\s*and\s+(?=\S)", re.IGNORECASE)
 
@@ -93,11 +98,20 @@ def _replace_pronouns(question: str, name: str) -> str:
 
 
 def _is_elliptical(question: str) -> bool:
-    """A follow-up that leans on the previous turn: a pronoun ("Who negotiated it?") or almost no
-    words of its own ("And when?"). A question naming its own subject is never pulled back."""
-    if _ANY_PRONOUN.search(question):
+    """A follow-up that leans on the previous turn: a pronoun ("Who negotiated it?"), a "this" or
+    "that" with little else ("Why did this happen?"), or almost no words of its own ("And when?").
+
+    A question naming its own subject is never pulled back, and "that" in a question with words of
+    its own is a relative ("the ship that hit the bridge"), not a reference back."""
+    own = len(content_words(question))
+    if _PRONOUN.search(question):
         return True
-    return not _names_own_subject(question) and len(content_words(question)) < 2
+    if _DEMONSTRATIVE.search(question) and own < OWN_WORDS:
+        return True
+    defined = _DEFINITION.match(question)
+    if defined and content_words(defined["rest"]):  # "whats potash", "what is viasna": a subject of its own
+        return False
+    return not _names_own_subject(question) and own < 2
 
 
 def _swap_subject(previous: str, subject: str, topic: Bio | None) -> str:

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
+import logging
 import os
 import re
 import shutil
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
@@ -34,41 +32,26 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from bot.chunking import DEFAULT as DEFAULT_CHUNKING
-from bot.chunking import Chunking, chunk_corpus, chunk_from_dict, chunk_to_dict
+from bot.chunking import Chunking, chunk_corpus
 from bot.errors import IndexNotReadyError
-from bot.text import terms
-from bot.types import Bio, Chunk, Corpus, Story, SuggestedQuestion
-
-# What the vector store keeps beside each vector (see `_metadata`). A change must re-add every vector,
-# so it names both the collection and the snapshot: an older index is rebuilt, never half-reused.
-STORE_LAYOUT = "2"
+from bot.snapshot import (
+    SNAPSHOT_NAME,
+    STORE_LAYOUT,
+    Snapshot,
+    chunk_count,
+    chunk_ids,
+    load_snapshot,
+    snapshot_name,
+    snapshot_problems,
+    write_files,
+)
+from bot.types import Chunk, Corpus
 
 BATCH = 256
+log = logging.getLogger(__name__)
 # Seconds a replaced Chroma client is kept open for the requests still using it (they take well under one).
 RETIRE_AFTER = 60.0
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class StoryInfo:
-    """What surfaces need to show a story without reading the corpus."""
-
-    id: str
-    title: str
-    published: str | None = None
-    url: str | None = None
-    questions: tuple[SuggestedQuestion, ...] = ()
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Stories, bios and term statistics of one snapshot."""
-
-    stories: dict[str, StoryInfo]
-    bios: tuple[Bio, ...]
-    doc_freq: dict[str, int] = field(default_factory=dict)
-    n_chunks: int = 0
-    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,20 +63,8 @@ class IndexReport:
     embedded: int
     removed: int
     unchanged: bool
-
-
-@dataclass
-class Snapshot:
-    """A loaded snapshot: the chunks in BM25 order, the catalog and the BM25 retriever."""
-
-    name: str
-    chunks: list[Chunk]
-    catalog: Catalog
-    bm25: bm25s.BM25
-    by_id: dict[str, int]
-    # The vector store its requests query: a request started on this snapshot finishes on its store,
-    # even when a newer snapshot (with a fresh store) goes live meanwhile.
-    store: Chroma | None = None
+    # Damage found and repaired on the way (`problems`): never "up to date" over a broken index.
+    repaired: tuple[str, ...] = ()
 
 
 def make_client(path: Path) -> ClientAPI:
@@ -151,13 +122,23 @@ class Index:
     # --- building -------------------------------------------------------------------------
 
     def build(self, corpus: Corpus, progress: Progress | None = None) -> IndexReport:
-        """Bring the index to exactly `corpus`: embed new chunks, swap the snapshot, drop stale vectors."""
-        name = _snapshot_name(corpus, self.model_name, self.chunking)
+        """Bring the index to exactly `corpus`: embed new chunks, swap the snapshot, drop stale vectors.
+
+        Damage is repaired on the way: a damaged snapshot is rewritten, missing vectors are embedded
+        again, and an unreadable vector store is set aside and rebuilt.
+        """
+        name = snapshot_name(corpus, self.model_name, self.chunking)
         with self._lock():
-            if self._read_current() == name and (self.root / "snapshots" / name).is_dir():
-                return IndexReport(name, _chunk_count(self.root / "snapshots" / name), 0, 0, unchanged=True)
+            repaired: list[str] = []
+            if self._current_or_none() == name and (self.root / "snapshots" / name).is_dir():
+                repaired = self.problems()
+                if not repaired:
+                    return IndexReport(name, chunk_count(self.root / "snapshots" / name), 0, 0, unchanged=True)
+            final = self.root / "snapshots" / name
+            if final.is_dir() and snapshot_problems(final):
+                _set_aside(final)
             chunks = chunk_corpus(corpus, self.chunking)
-            existing = set(self.store.get(include=[])["ids"])
+            existing = self._stored_ids(repaired)
             fresh = [c for c in chunks if c.id not in existing]
             self._embed(fresh, progress)
             self._write_snapshot(name, chunks, corpus)
@@ -167,7 +148,50 @@ class Index:
                 self.store.delete(ids=stale[start : start + 5000])
             self._prune_snapshots(keep={name})
             self._drop_other_collections()
-        return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False)
+        return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False, repaired=tuple(repaired))
+
+    def problems(self) -> list[str]:
+        """What is wrong with the live index (nothing when it is whole): a CURRENT naming no snapshot,
+        damaged snapshot files, or chunks whose vectors are missing from the store."""
+        try:
+            name = self._read_current()
+        except IndexNotReadyError as exc:
+            return [str(exc)]
+        if name is None:
+            return [f"no live snapshot: {self.root / 'CURRENT'} is missing or empty"]
+        folder = self.root / "snapshots" / name
+        if not folder.is_dir():
+            return [f"CURRENT names snapshot {name}, which is missing"]
+        damage = snapshot_problems(folder)
+        if damage:
+            return damage
+        ids = chunk_ids(folder)
+        try:
+            stored = self._stored(ids)
+        except Exception as exc:  # Chroma raises many kinds over damaged files
+            return [f"the vector store in {self.root / 'chroma'} does not open ({str(exc)[:120]})"]
+        missing = [i for i in ids if i not in stored]
+        return [f"{len(missing)} of {len(ids)} chunks have no vector in the store"] if missing else []
+
+    def _stored(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 5000):
+            found |= set(self.store.get(ids=ids[start : start + 5000], include=[])["ids"])
+        return found
+
+    def _stored_ids(self, repaired: list[str]) -> set[str]:
+        """Every id in the vector store; a store that does not open is set aside, to be rebuilt."""
+        try:
+            return set(self.store.get(include=[])["ids"])
+        except Exception as exc:  # Chroma raises many kinds over damaged files
+            if self._client is not None:
+                raise
+            if not repaired:
+                repaired.append(f"the vector store did not open ({str(exc)[:120]})")
+            repaired.append("the vector store was set aside and its vectors embedded again")
+            self._reopen_store()
+            _set_aside(self.root / "chroma")
+            return set(self.store.get(include=[])["ids"])
 
     def _embed(self, chunks: list[Chunk], progress: Progress | None) -> None:
         # Batches of similar length: the encoder pads every text of a batch to its longest one.
@@ -189,15 +213,7 @@ class Index:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
         try:
-            tokens = [terms(c.embedding_text()) for c in chunks]
-            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
-                for chunk in chunks:
-                    out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
-            catalog = replace(_catalog(corpus, tokens), model=self.model_name)
-            (tmp / "catalog.json").write_text(json.dumps(_catalog_to_json(catalog), ensure_ascii=False))
-            bm25 = bm25s.BM25()
-            bm25.index(tokens or [[""]], show_progress=False)
-            bm25.save(str(tmp / "bm25"), show_progress=False)
+            write_files(tmp, chunks, corpus, self.model_name)
             os.replace(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -239,6 +255,7 @@ class Index:
         """The live snapshot, reloaded when another process has swapped in a new one.
 
         Safe to call from many threads: one reloads, and a snapshot already handed out stays usable.
+        A CURRENT that goes missing, or names a snapshot that does not load, leaves the loaded one serving.
         """
         stamp = self._stamp()
         current = self._snapshot
@@ -247,17 +264,49 @@ class Index:
         with self._reload:
             stamp = self._stamp()
             if self._snapshot is None or stamp != self._current_stamp or self._snapshot.store is None:
-                name = self._read_current()
-                if name is None:
-                    raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
-                if self._snapshot is None or self._snapshot.name != name:
-                    loaded = self._load(name)
-                    if self._snapshot is not None:
-                        self._reopen_store()
-                    self._snapshot = loaded
-                self._snapshot.store = self.store
+                self._reload_snapshot()
                 self._current_stamp = stamp
+            assert self._snapshot is not None
             return self._snapshot
+
+    def _reload_snapshot(self) -> None:
+        try:
+            name = self._read_current()
+            if name is None:
+                raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
+            if self._snapshot is None or self._snapshot.name != name:
+                loaded = self._load(name)
+                if self._snapshot is not None:
+                    self._reopen_store()
+                self._snapshot = loaded
+        except IndexNotReadyError as exc:
+            if self._snapshot is None:
+                raise
+            log.error("%s; still serving snapshot %s", exc, self._snapshot.name)
+        try:
+            self._snapshot.store = self.store
+        except Exception as exc:  # Chroma raises many kinds over damaged files
+            raise self._damaged_store(exc) from None
+
+    def _damaged_store(self, exc: Exception) -> IndexNotReadyError:
+        self._reopen_store()  # the next request tries a fresh client (the files may have been repaired)
+        return IndexNotReadyError(
+            f"the vector store in {self.root / 'chroma'} does not open ({str(exc)[:120]}): "
+            "run 'storybot index' to repair it"
+        )
+
+    def health(self) -> list[str]:
+        """A cheap check for every health probe: vectors missing from the live snapshot's store.
+        (`problems` is the thorough one, reading every file.)"""
+        snapshot = self.snapshot()
+        try:
+            client = self._client or self._live_client
+            count = client.get_collection(self.collection_name).count() if client else 0
+        except Exception as exc:  # Chroma raises many kinds over damaged files
+            return [f"the vector store does not open ({str(exc)[:120]})"]
+        if count < len(snapshot.chunks):
+            return [f"the vector store holds {count} vectors for {len(snapshot.chunks)} chunks: run 'storybot index'"]
+        return []
 
     def _load(self, name: str) -> Snapshot:
         folder = self.root / "snapshots" / name
@@ -265,7 +314,13 @@ class Index:
             raise IndexNotReadyError(
                 f"the index at {self.root} is incomplete (snapshot {name} missing): run 'storybot index'"
             )
-        snapshot = _load_snapshot(folder, name)
+        try:
+            snapshot = load_snapshot(folder, name)
+        except Exception as exc:  # any failure to read a snapshot's files is damage
+            raise IndexNotReadyError(
+                f"the index at {self.root} is damaged (snapshot {name}: {str(exc)[:120] or type(exc).__name__}): "
+                "run 'storybot index' to repair it"
+            ) from None
         if snapshot.catalog.model != self.model_name:
             raise IndexNotReadyError(
                 f"the index at {self.root} was built with embedding model {snapshot.catalog.model!r}, "
@@ -299,7 +354,10 @@ class Index:
         from `snapshot`'s store (the live one's by default)."""
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         store = (snapshot or self.snapshot()).store or self.store
-        pairs = store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)  # type: ignore[arg-type]
+        try:
+            pairs = store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)  # type: ignore[arg-type]
+        except Exception as exc:  # Chroma raises many kinds over damaged files
+            raise self._damaged_store(exc) from None
         return [(doc.id, 1.0 - distance) for doc, distance in pairs if doc.id is not None]
 
     def _stamp(self) -> tuple[float, int] | None:
@@ -310,78 +368,33 @@ class Index:
         return (st.st_mtime, st.st_ino)
 
     def _read_current(self) -> str | None:
+        """The live snapshot's name; a CURRENT holding anything but a name (a path) is refused."""
         try:
-            return (self.root / "CURRENT").read_text().strip() or None
+            name = (self.root / "CURRENT").read_text(encoding="utf-8", errors="replace").strip()
         except FileNotFoundError:
             return None
+        if name and not SNAPSHOT_NAME.fullmatch(name):
+            raise IndexNotReadyError(
+                f"{self.root / 'CURRENT'} holds {name[:80]!r}, which is not a snapshot name: run 'storybot index'"
+            )
+        return name or None
+
+    def _current_or_none(self) -> str | None:
+        try:
+            return self._read_current()
+        except IndexNotReadyError:
+            return None
+
+
+def _set_aside(path: Path) -> None:
+    """Move damaged files out of the way (kept beside, for a look, until the next repair)."""
+    aside = path.with_name(f".damaged-{path.name}")
+    shutil.rmtree(aside, ignore_errors=True)
+    if path.exists():
+        os.replace(path, aside)
 
 
 def _metadata(chunk: Chunk) -> dict[str, str]:
     # No key per story: Chroma's query cost grows with the number of distinct metadata keys, even
     # unfiltered (a key per story made each dense query 140 ms at 19,890 articles, against 3 ms without).
     return {"doc_id": chunk.doc_id, "kind": chunk.kind}
-
-
-def _snapshot_name(corpus: Corpus, model_name: str, chunking: Chunking) -> str:
-    """A hash of everything a snapshot is made from: the corpus, the model and the chunker's code.
-
-    Hashing the corpus rather than its chunks lets an unchanged corpus be recognised without chunking
-    it (seconds for thousands of articles); hashing the chunking code keeps a chunker change from
-    being mistaken for "unchanged".
-    """
-    digest = hashlib.sha256(model_name.encode())
-    digest.update(f"{STORE_LAYOUT}\0{chunking}".encode())
-    digest.update(_chunker_fingerprint())
-    items: list[Story | Bio] = [*corpus.stories, *corpus.bios]
-    for item in items:
-        digest.update(json.dumps(asdict(item), sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()[:20]
-
-
-def _chunker_fingerprint() -> bytes:
-    import bot.chunking
-    import bot.text
-    import bot.types  # Chunk.embedding_text: what the encoder sees
-
-    return b"".join(Path(m.__file__).read_bytes() for m in (bot.chunking, bot.text, bot.types) if m.__file__)
-
-
-def _chunk_count(folder: Path) -> int:
-    with (folder / "chunks.jsonl").open("rb") as lines:
-        return sum(1 for _ in lines)
-
-
-def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:
-    stories = {s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories}
-    doc_freq = Counter(t for chunk_terms in tokens for t in set(chunk_terms))
-    return Catalog(stories=stories, bios=corpus.bios, doc_freq=dict(doc_freq), n_chunks=len(tokens))
-
-
-def _catalog_to_json(catalog: Catalog) -> dict[str, object]:
-    return {
-        "stories": [asdict(s) for s in catalog.stories.values()],
-        "bios": [asdict(b) for b in catalog.bios],
-        "doc_freq": catalog.doc_freq,
-        "n_chunks": catalog.n_chunks,
-        "model": catalog.model,
-    }
-
-
-def _catalog_from_json(data: dict[str, object]) -> Catalog:
-    stories = {}
-    for s in data["stories"]:  # type: ignore[attr-defined]
-        questions = tuple(SuggestedQuestion(**q) for q in s["questions"])
-        stories[s["id"]] = StoryInfo(s["id"], s["title"], s["published"], s["url"], questions)
-    bios = tuple(
-        Bio(**{**b, "aliases": tuple(b["aliases"]), "stories": tuple(b["stories"])})
-        for b in data["bios"]  # type: ignore[attr-defined]
-    )
-    return Catalog(stories, bios, data["doc_freq"], data["n_chunks"], str(data.get("model", "")))  # type: ignore[arg-type]
-
-
-def _load_snapshot(folder: Path, name: str) -> Snapshot:
-    with (folder / "chunks.jsonl").open(encoding="utf-8") as lines:
-        chunks = [chunk_from_dict(json.loads(line)) for line in lines]
-    catalog = _catalog_from_json(json.loads((folder / "catalog.json").read_text(encoding="utf-8")))
-    bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
-    return Snapshot(name, chunks, catalog, bm25, {c.id: i for i, c in enumerate(chunks)})

@@ -10,7 +10,8 @@ import numpy as np
 
 from bot.aliases import PlaceAliases
 from bot.errors import UnknownStoryError
-from bot.index import Catalog, Index, Snapshot
+from bot.index import Index
+from bot.snapshot import Catalog, Snapshot
 from bot.text import QUESTION_WORDS, fold, terms
 from bot.types import Bio, Hit
 
@@ -136,7 +137,9 @@ class Retriever:
         lexical = self._lexical(snap, query, story)
         vector = self.index.embeddings.embed_query(query.dense_text)
         scope = self._doc_ids(snap, story) if story else None
-        dense = [(snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, scope, snap) if i in snap.by_id]
+        dense = [
+            (snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, scope, snap) if i in snap.by_id
+        ]
         fused: dict[int, float] = defaultdict(float)
         for weight, ranking in zip(self.weights, (lexical, dense), strict=True):
             for rank, (pos, _) in enumerate(ranking):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from bot.aliases import PlaceAliases
-from bot.index import Catalog
 from bot.lexicon import Lexicon
 from bot.retrieve import Query
+from bot.snapshot import Catalog
 from bot.text import QUESTION_WORDS, STOPWORDS, fold, terms
 
 _WORD = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
@@ -58,20 +58,24 @@ def _known(token: str, catalog: Catalog, places: PlaceAliases | None) -> bool:
 
 
 def unknown_names(
-    question: str, catalog: Catalog, places: PlaceAliases | None = None, lexicon: Lexicon | None = None
+    question: str,
+    catalog: Catalog,
+    places: PlaceAliases | None = None,
+    lexicon: Lexicon | None = None,
+    known: Collection[str] = (),
 ) -> list[str]:
     """Names, acronyms and numbers in the question that occur nowhere in the corpus ("EU", "2022", "Łukasz").
 
     A capitalised word counts as a name unless it starts a sentence or the question is in headline
     capitals; acronyms and numbers always count. Any other word counts when the lexicon takes it for a
-    name ("did putin free them?").
+    name ("did putin free them?"). Words in `known` never count (acronyms the passages spell out).
     """
     matches = list(_WORD.finditer(question))
     headline = _title_case([m.group() for m in matches])
     missing = []
     for match in matches:
         token = match.group().strip(".,")
-        if not token or fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
+        if not token or token in known or fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
             continue
         if _known(token, catalog, places) or _known_phrase(question, match.start(), catalog, places):
             continue
@@ -154,17 +158,22 @@ def _phrases(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def assess(
-    query: Query, catalog: Catalog, places: PlaceAliases | None = None, lexicon: Lexicon | None = None
+    query: Query,
+    catalog: Catalog,
+    places: PlaceAliases | None = None,
+    lexicon: Lexicon | None = None,
+    known: Collection[str] = (),
 ) -> Evidence:
     """Refuse before reading only what no reader could answer: a pronoun with nobody to refer to, or a
     name, acronym or number that occurs nowhere in the corpus under any of its aliases ("EU", "2022").
 
     Everything else is the reader's to decide: ordinary words never veto, since readers use their own.
+    `known` holds words found under another form (an acronym spelled out in the passages: "WSJ").
     """
     pronoun = _PERSON_PRONOUN.search(query.text)
     if pronoun and not query.entities and not _has_name(query.text):
         return Evidence(False, unclear_person=pronoun.group())
-    missing = unknown_names(query.text, catalog, places, lexicon)
+    missing = unknown_names(query.text, catalog, places, lexicon, known)
     if missing:
         return Evidence(False, missing=tuple(missing))
     return Evidence(True)

@@ -26,6 +26,18 @@ def _turns(*questions: str) -> list[dict[str, str]]:
             "Who negotiated it? (belarus release prisoners)",
         ),
         (("Who is Ales Bialiatski?",), "Who is Lukashenko?", "Who is Lukashenko?"),
+        (
+            ("Why did Belarus release prisoners?",),
+            "Why did this happen now?",
+            "Why did this happen now? (belarus release prisoners)",
+        ),
+        (("Why did Belarus release prisoners?",), "whats potash", "Whats potash"),
+        (("Why did Belarus release prisoners?",), "What is it?", "What is it? (belarus release prisoners)"),
+        (
+            ("Why did Belarus release prisoners?",),
+            "what was the name of the ship that hit the bridge",
+            "What was the name of the ship that hit the bridge",
+        ),
         (("Who is Ales Bialiatski?",), "And when was he born?", "When was Ales Bialiatski born?"),
         (("Who is Ales Bialiatski?",), "and what about his wife?", "What about Ales Bialiatski's wife?"),
         (("Who is Kolesnikova?",), "Did police arrest her in 2020?", "Did police arrest Maria Kalesnikava in 2020?"),

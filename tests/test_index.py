@@ -4,7 +4,7 @@ import pytest
 from chromadb.api import ClientAPI
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from bot import CorpusError, IndexNotReadyError, Settings, build_bot
+from bot import Bot, CorpusError, IndexNotReadyError, Settings, build_bot
 from bot.corpus import load_corpus
 from bot.index import Index
 
@@ -112,3 +112,9 @@ def test_a_new_chunk_size_rebuilds_rather_than_reporting_unchanged(settings: Set
     report = narrow.index_corpus()
     assert not report.unchanged and report.snapshot != first.snapshot
     assert report.chunks > first.chunks and all(len(c.text) <= 300 for c in narrow.index.snapshot().chunks)
+
+
+def test_a_snapshot_keeps_the_words_misspellings_are_read_as(fake_bot: Bot) -> None:
+    # Written with the snapshot, so the first question after a swap does not read every chunk for them.
+    words = set(fake_bot.catalog().vocabulary)
+    assert {"Kalesnikava", "Bialiatski", "prisoners"} <= words

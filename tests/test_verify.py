@@ -62,3 +62,10 @@ def test_acronyms_spelled_out_in_the_passages_are_known(fake_bot: Bot) -> None:
     texts = ["Evan Gershkovich covered Russia for The Wall Street Journal.", "The Indian Space Research Organisation."]
     found = spelled_out("How long did the WSJ reporter get? What does ISRO do? And the XYZ?", texts, fake_bot.catalog())
     assert found == {"WSJ": "Wall Street Journal", "ISRO": "Indian Space Research Organisation"}
+
+
+def test_an_acronym_the_passages_spell_out_does_not_veto(fake_bot: Bot) -> None:
+    catalog = fake_bot.catalog()
+    query = make_query("Who heads ISRO now?", catalog)
+    assert assess(query, catalog).missing == ("ISRO",)
+    assert assess(query, catalog, known={"ISRO"}).answerable

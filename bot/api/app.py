@@ -97,9 +97,12 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     async def health() -> dict[str, Any]:
         try:
             snapshot = await run_in_threadpool(bot.index.snapshot)
+            problems = await run_in_threadpool(bot.index.health)
         except IndexNotReadyError as exc:
             raise ApiError(503, str(exc)) from None
-        return {"status": "ok", "stories": len(snapshot.catalog.stories), "chunks": len(snapshot.chunks)}
+        # Degraded still answers (from BM25 when vectors are missing), so it is not a 503.
+        status = {"status": "degraded", "problems": problems} if problems else {"status": "ok"}
+        return {**status, "stories": len(snapshot.catalog.stories), "chunks": len(snapshot.chunks)}
 
     @api.get("/api/stories")
     async def stories(request: Request) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from bot.feedback import FeedbackStore
 from bot.text import cited_sentences
 from bot.types import Answer
 from bot.ui import render
-from bot.ui.editor import editor_tab
+from bot.ui.editor import editor_tab, listed_stories
 from bot.ui.render import Turn
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,9 @@ def _passage(bot: Bot, chunk_id: str) -> dict[str, Any]:
 
 def choose_story(bot: Bot, story: str) -> list[Any]:
     """The header and suggested-question buttons for a story id ("" for all stories)."""
-    stories = {s.id: s for s in bot.stories()}
+    stories = {s.id: s for s in listed_stories(bot)}
     info = stories.get(story)
-    questions = bot.suggested_questions(story or None)[:MAX_SUGGESTIONS]
+    questions = bot.suggested_questions(story or None)[:MAX_SUGGESTIONS] if stories else []
     buttons = [gr.update(value=q, visible=True) for q in questions]
     buttons += [gr.update(value="", visible=False)] * (MAX_SUGGESTIONS - len(buttons))
     return [render.story_header(info, len(stories)), *buttons]
@@ -98,7 +98,7 @@ def choose_story(bot: Bot, story: str) -> list[Any]:
 
 def _initial_story(bot: Bot, default: str, request: gr.Request | None) -> list[Any]:
     wanted = dict(request.query_params).get("story", "") if request is not None else ""
-    story = wanted if wanted in bot.catalog().stories else default
+    story = wanted if wanted in {s.id for s in listed_stories(bot)} else default
     return [story, *choose_story(bot, story)]
 
 
@@ -133,8 +133,8 @@ def new_conversation() -> Update:
 def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = None) -> gr.Blocks:
     """The reader's page for `bot` (ratings go to `feedback`) and the editors' tab."""
     settings = settings or bot.settings
-    stories = bot.stories()
-    choices = [(s.title, s.id) for s in stories] + ([("All stories", ALL_STORIES)] if len(stories) > 1 else [])
+    stories = listed_stories(bot)
+    choices = [(s.title, s.id) for s in stories] + ([("All stories", ALL_STORIES)] if len(stories) != 1 else [])
     first = stories[0].id if stories else ALL_STORIES
     with gr.Blocks(title="Storybot", analytics_enabled=False) as app:
         turns = gr.State([])

@@ -13,7 +13,8 @@ from bot.bot import Bot
 from bot.config import Settings
 from bot.editor.checks import Case, Result, run_case, run_cases, story_cases, summary
 from bot.editor.report import cited_labels, render_report
-from bot.errors import BotError
+from bot.errors import BotError, IndexNotReadyError
+from bot.snapshot import StoryInfo
 
 COLUMNS = ["Question", "Verdict", "Why", "Answer", "Cited", "Latency (ms)"]
 LOCKED = "The editor tab is locked: enter the editor token."
@@ -82,10 +83,19 @@ def _summary(results: list[Result]) -> str:
     return f"**{counts['passed']} of {counts['total']} passed**, {counts['failed']} failed."
 
 
+def listed_stories(bot: Bot) -> list[StoryInfo]:
+    """The stories for the page's lists; none while the index is not built yet (the page still loads,
+    and asking says what is wrong), so a server started before `storybot index` serves."""
+    try:
+        return bot.stories()
+    except IndexNotReadyError:
+        return []
+
+
 def editor_tab(bot: Bot, settings: Settings) -> None:
     """Build the tab inside the current Blocks."""
     open_now, message = unlock(settings, "")
-    stories = [(s.title, s.id) for s in bot.stories()]
+    stories = [(s.title, s.id) for s in listed_stories(bot)]
     with gr.Tab("Editor", id="editor", elem_id="sb-editor"):
         unlocked = gr.State(open_now)
         results = gr.State([])

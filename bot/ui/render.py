@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from bot.index import StoryInfo
+from bot.snapshot import StoryInfo
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'

@@ -1,4 +1,4 @@
-from bot.index import StoryInfo
+from bot.snapshot import StoryInfo
 from bot.text import cited_sentences
 from bot.ui.render import Turn, conversation, highlight, story_header
 
