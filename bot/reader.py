@@ -55,9 +55,11 @@ FEATURES = (
     "fragment",  # no verb: a headline or a list item
     "unknown",  # share of key-term weight in words the corpus never uses
     "length",  # words, scaled to [0, 1]
+    "head_dense",  # cosine of the question and the passage's title and section ("news organisations" and
+    # "What the papers say"): what the whole section is about, which one sentence may not repeat
 )
 # Cheap features stand at these values while the shortlist is chosen, before any sentence is embedded.
-_COSTLY = ("dense", "soft", "soft_min", "focus", "count_match")
+_COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense")
 # Sentences per question that are embedded and scored in full (ask latency grows with it).
 SHORTLIST = 12
 # Two quoted sentences sharing more than this share of their terms say the same thing.
@@ -455,8 +457,9 @@ class Reader:
         if self.embeddings is None or not self.model.uses_encoder:
             return values
         chunk = hits[cand.hit].chunk
-        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}"])
+        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}", chunk.head])
         values[FEATURES.index("dense")] = float(vectors[1] @ vectors[0])
+        values[FEATURES.index("head_dense")] = float(vectors[2] @ vectors[0])
         values[FEATURES.index("soft")], values[FEATURES.index("soft_min")] = self._soft(q, cand, q.keys)
         focus = [q.keys[i] for i in cand.focus]
         values[FEATURES.index("focus")] = self._soft(q, cand, focus)[0] if focus else values[FEATURES.index("soft")]
