@@ -23,6 +23,8 @@ from bot.faithful_train import add_parser as add_faithful_parser
 from bot.faithful_train import cmd_train_faithful, seed_idf
 from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
+from bot.redact import install as install_redaction
+from bot.redact import redact
 from bot.types import Answer
 
 EXIT_ERROR = 2
@@ -97,10 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_train_reader(args, settings)
         if args.command == "train-faithful":  # features come from a bot over a temporary index of corpus/
             return cmd_train_faithful(args, settings, *seed_idf(settings))
+        install_redaction(settings.secrets)
         bot = build_bot(settings)
         return int(COMMANDS[args.command](bot, args) or 0)
     except BotError as exc:
-        print(f"storybot: {exc}", file=sys.stderr)
+        print(f"storybot: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

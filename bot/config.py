@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.redact import redact
 
 ANSWERERS = ("extractive", "openai", "llamacpp")
 # Published sha256 of the official Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF.
@@ -117,6 +118,13 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured secret value, for redacting logs and errors."""
+        values = [self.llm_api_key, self.editor_token, self.telegram_token, self.telegram_secret]
+        values += [self.slack_bot_token, self.slack_signing_secret, *self.api_keys]
+        return tuple(v for v in values if v)
+
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with some fields changed."""
         return replace(self, **changes)
@@ -180,7 +188,7 @@ def _validate(s: Settings) -> None:
         _require(s.llm_model, "the openai answerer needs STORYBOT_LLM_MODEL (e.g. qwen2.5:7b)")
         url = urlparse(s.llm_base_url or "")
         if url.scheme not in ("http", "https") or not url.netloc:
-            raise ConfigError(f"STORYBOT_LLM_BASE_URL must be an http(s) URL; got {s.llm_base_url!r}")
+            raise ConfigError(f"STORYBOT_LLM_BASE_URL must be an http(s) URL; got {redact(s.llm_base_url or '')!r}")
     if s.wordnet_dir is not None and not (s.wordnet_dir / "data.noun").is_file():
         raise ConfigError(f"STORYBOT_WORDNET_DIR {s.wordnet_dir} holds no WordNet database (data.noun)")
     if s.answerer == "llamacpp":

@@ -17,6 +17,7 @@ from bot.conversation import Message, RuleCondenser
 from bot.embeddings import verify_sha256
 from bot.errors import ModelError
 from bot.prompts import render
+from bot.redact import redact
 from bot.retrieve import Query
 from bot.text import sentence_spans
 from bot.types import SUGGESTIONS_PREFIX, Bio, Draft, DraftSentence, Hit
@@ -135,7 +136,7 @@ class LLMAnswerer:
                 text += delta
                 yield delta
         except Exception as exc:
-            log.warning("chat model failed, falling back to extractive: %s", exc)
+            log.warning("chat model failed, falling back to extractive: %s", redact(str(exc)))
             return ""
         return text
 
@@ -166,7 +167,7 @@ class LLMCondenser:
         try:
             reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()
         except Exception as exc:
-            log.warning("chat model failed to condense, using rules: %s", exc)
+            log.warning("chat model failed to condense, using rules: %s", redact(str(exc)))
             reply = ""
         line = _MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
         ruled = self.fallback.condense(question, history, bios)

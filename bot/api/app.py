@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
+from bot.redact import install as install_redaction
 from bot.text import cited_sentences
 from bot.types import Answer
 
@@ -87,6 +91,22 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     @api.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, exc.headers)
+
+    # FastAPI's own errors (a wrong method, an unknown path, `?stream=maybe`) in the documented shape
+    # too, never its `{"detail": …}`.
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = str(exc.detail)
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        elif exc.status_code == 404:
+            message = f"nothing at {request.url.path}"
+        return _error(exc.status_code, message, dict(exc.headers or {}))
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in exc.errors())
+        return _error(400, f"invalid request: {problems}")
 
     @api.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:
@@ -243,6 +263,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
         400: "invalid_request_error",
         401: "authentication_error",
         404: "not_found_error",
+        405: "method_not_allowed",
         413: "request_too_large",
         429: "rate_limit_error",
         503: "service_unavailable",
@@ -258,8 +279,13 @@ def serve(bot: Bot, settings: Settings) -> None:
     from bot.feedback import FeedbackStore
     from bot.ui.app import create_app, theme_and_css
 
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_redaction(settings.secrets)
     api = create_api(bot, settings)
     theme, css = theme_and_css()
     page = create_app(bot, FeedbackStore(settings.feedback_path), settings)
     app = gr.mount_gradio_app(api, page, path="/", theme=theme, css=css, footer_links=[])
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
+    server = uvicorn.Server(config)  # its loggers get their handlers here: redact them too
+    install_redaction(settings.secrets)
+    server.run()

@@ -125,6 +125,20 @@ def test_keys_sharing_an_ending_have_their_own_limits(fake_bot: Bot) -> None:
     assert client.get("/v1/models", headers=bravo).status_code == 200
 
 
+def test_framework_errors_use_the_documented_shape(fake_bot: Bot) -> None:
+    client = TestClient(create_api(fake_bot, fake_bot.settings))
+    for response, status in (
+        (client.post("/api/ask?stream=maybe", json={"question": "Who is Ales Bialiatski?"}), 400),
+        (client.get("/api/ask"), 405),
+        (client.delete("/api/stories"), 405),
+        (client.get("/api/nothing-here"), 404),
+    ):
+        assert response.status_code == status
+        body = response.json()
+        assert set(body) == {"error"} and body["error"]["message"], body
+    assert "stream" in client.post("/api/ask?stream=maybe", json={"question": "x"}).json()["error"]["message"]
+
+
 def test_rate_limiter_refills() -> None:
     limiter = RateLimiter(per_minute=60)
     for _ in range(60):
