@@ -88,6 +88,16 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
 
     _mount_channels(api, bot, settings)
 
+    @api.middleware("http")
+    async def page_calls(request: Request, call_next: Any) -> Response:
+        # The web page mounted on this app calls Gradio's endpoints, which a script can call too.
+        try:
+            guard.page(request)
+        except ApiError as exc:
+            return _error(exc.status, exc.message, exc.headers)
+        response: Response = await call_next(request)
+        return response
+
     @api.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, exc.headers)
@@ -262,6 +272,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     kinds = {
         400: "invalid_request_error",
         401: "authentication_error",
+        403: "permission_error",
         404: "not_found_error",
         405: "method_not_allowed",
         413: "request_too_large",

@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 MAX_BODY_BYTES = 64 * 1024
+# Failed key checks allowed per address a minute: guessing keys is slowed to this, then refused (429).
+FAILED_AUTH_PER_MINUTE = 10
+# The page's own calls into Gradio: the API's limits apply to them too (per address, as the page has no
+# key), and uploads are refused (the page never uploads; an open upload stores anyone's files).
+PAGE_CALLS = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/call/", "/gradio_api/api/")
+PAGE_UPLOADS = ("/gradio_api/upload",)
 
 
 class ApiError(Exception):
@@ -55,6 +61,7 @@ class Guard:
 
     keys: tuple[str, ...]
     limiter: RateLimiter
+    failures: RateLimiter = field(default_factory=lambda: RateLimiter(FAILED_AUTH_PER_MINUTE))
 
     def caller(self, request: Request) -> str:
         """The caller's identity (its key, or its address when keys are off), after checks and rate limiting."""
@@ -62,18 +69,36 @@ class Guard:
         key = _presented_key(request)
         if self.keys:
             if key is None:
+                self.failed(request)
                 raise ApiError(
                     401, "missing API key: send 'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"}
                 )
             if not any(hmac.compare_digest(key.encode(), k.encode()) for k in self.keys):
+                self.failed(request)
                 raise ApiError(401, "invalid API key", {"WWW-Authenticate": "Bearer"})
             # The whole key, hashed: keys sharing an ending ("alpha-123456", "bravo-123456") are
             # different callers, and the bucket's name never holds the secret.
             who = "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
         else:
-            who = "ip:" + (request.client.host if request.client else "unknown")
+            who = "ip:" + _address(request)
         self.limiter.check(who)
         return who
+
+    def failed(self, request: Request) -> None:
+        """Count a failed key or token check against the caller's address (429 once over the limit)."""
+        self.failures.check("fail:" + _address(request))
+
+    def page(self, request: Request) -> None:
+        """Rate-limit a call the web page makes into Gradio, per address; refuse uploads."""
+        path = request.url.path
+        if path.startswith(PAGE_UPLOADS):
+            raise ApiError(403, "uploads are switched off")
+        if path.startswith(PAGE_CALLS):
+            self.limiter.check("page:" + _address(request))
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _presented_key(request: Request) -> str | None:

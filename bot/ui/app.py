@@ -199,6 +199,10 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
             [log_html, turns, status, comment],
         )
         reset.click(new_conversation, None, outputs).then(lambda: "", None, status)
+    # The page's functions are for the page: not listed, nor callable by name, as a second API beside
+    # /api (which has keys). Calls are rate-limited per address like the API (`Guard.page`).
+    for function in app.fns.values():
+        function.api_visibility = "private"
     return app  # type: ignore[no-any-return]
 
 

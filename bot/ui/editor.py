@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from bot.api.guard import FAILED_AUTH_PER_MINUTE, ApiError, RateLimiter
 from bot.bot import Bot
 from bot.config import Settings
 from bot.editor.checks import Case, Result, run_case, run_cases, story_cases, summary
@@ -35,12 +36,18 @@ def rows(results: list[Result]) -> list[list[Any]]:
     ]
 
 
-def unlock(settings: Settings, token: str) -> tuple[bool, str]:
-    """Whether `token` opens the tab, and a message saying so."""
+def unlock(settings: Settings, token: str, attempts: RateLimiter | None = None, address: str = "") -> tuple[bool, str]:
+    """Whether `token` opens the tab, and a message saying so. Each address gets a few attempts a
+    minute (`attempts`), so a token cannot be guessed by trying."""
     if settings.local_only:
         return True, "Open: the app only listens on this machine."
     if not settings.editor_token:
         return False, "Set STORYBOT_EDITOR_TOKEN to use the editor tab on a public address."
+    if attempts is not None:
+        try:
+            attempts.check("editor:" + address)
+        except ApiError as exc:
+            return False, f"Too many attempts: {exc.message}."
     if hmac.compare_digest(token.encode(), settings.editor_token.encode()):
         return True, "Unlocked."
     return False, "Wrong token."
@@ -118,7 +125,13 @@ def editor_tab(bot: Bot, settings: Settings) -> None:
             run_one = gr.Button("Check this question", scale=1, elem_id="sb-run-one")
         report = gr.File(label="Report (HTML)", elem_id="sb-report")
         outputs = [results, table, status, report]
-        enter.click(lambda t: unlock(settings, t), token, [unlocked, status])
+        attempts = RateLimiter(FAILED_AUTH_PER_MINUTE)
+
+        def enter_token(typed: str, request: gr.Request) -> tuple[bool, str]:
+            address = request.client.host if request is not None and request.client else "unknown"
+            return unlock(settings, typed, attempts, address)
+
+        enter.click(enter_token, token, [unlocked, status])
         run_all.click(lambda s, u: run_story(bot, s, u), [story, unlocked], outputs)
         run_one.click(lambda s, q, r, u: run_question(bot, s, q, r, u), [story, question, results, unlocked], outputs)
         question.submit(lambda s, q, r, u: run_question(bot, s, q, r, u), [story, question, results, unlocked], outputs)

@@ -65,6 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "STORYBOT_EMBEDDING_MODEL": "fake",
         "STORYBOT_FEEDBACK_PATH": str(root / "feedback.sqlite3"),
         "STORYBOT_PORT": str(port),
+        # Every test shares one address; the page's calls are rate-limited per address like the API.
+        "STORYBOT_RATE_LIMIT": "10000",
         "GRADIO_ANALYTICS_ENABLED": "False",
         "ANONYMIZED_TELEMETRY": "False",
     }
