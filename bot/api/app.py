@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter
+from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, read_body
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
@@ -176,10 +176,9 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
 
 
 async def _body(request: Request) -> bytes:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise ApiError(413, f"request body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
-    return body
+    # Read as it streams and stop at the limit: a chunked body declares no length, and reading it
+    # whole first let 300 MB into memory before the 413.
+    return await read_body(request, MAX_BODY_BYTES)
 
 
 def _parse(model: type[ModelT], body: bytes) -> ModelT:

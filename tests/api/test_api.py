@@ -89,6 +89,16 @@ def test_invalid_json_and_huge_bodies(client: TestClient) -> None:
     assert huge.status_code == 413 and "the limit is 65536" in huge.json()["error"]["message"]
 
 
+def test_a_chunked_body_is_stopped_at_the_limit(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"question": "'
+        for _ in range(2_000):  # 4 MB, with no Content-Length
+            yield b"x" * 2048
+
+    response = client.post("/api/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "over the limit of 65536" in response.json()["error"]["message"]
+
+
 def test_api_keys_when_configured(fake_bot: Bot) -> None:
     settings = fake_bot.settings.with_changes(api_keys=("k-one", "k-two"))
     client = TestClient(create_api(fake_bot, settings))
