@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, read_body
+from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_json, read_body
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
@@ -182,10 +182,7 @@ async def _body(request: Request) -> bytes:
 
 
 def _parse(model: type[ModelT], body: bytes) -> ModelT:
-    try:
-        data = json.loads(body or b"null")
-    except (ValueError, RecursionError):
-        raise ApiError(400, "the request body is not valid JSON") from None
+    data = parse_json(body or b"null")
     if not isinstance(data, dict):
         raise ApiError(400, "the request body must be a JSON object")
     try:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 
 MAX_BODY_BYTES = 64 * 1024
+# JSON nested deeper than this is refused before parsing (990 levels made the parser recurse out).
+MAX_JSON_DEPTH = 32
 # Failed key checks allowed per address a minute: guessing keys is slowed to this, then refused (429).
 FAILED_AUTH_PER_MINUTE = 10
 # The page's own calls into Gradio: the API's limits apply to them too (per address, as the page has no
@@ -124,3 +128,35 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
         if len(body) > limit:
             raise ApiError(413, f"request body is over the limit of {limit} bytes")
     return bytes(body)
+
+
+def parse_json(body: bytes, what: str = "request body") -> Any:
+    """Parse a JSON body, refusing (400) invalid JSON and nesting deeper than `MAX_JSON_DEPTH`."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"the {what} nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, f"the {what} is not valid JSON") from None
+
+
+def json_depth(body: bytes) -> int:
+    """The deepest nesting of arrays and objects in `body`, ignoring brackets inside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest

@@ -8,9 +8,10 @@ verified with `STORYBOT_SLACK_SIGNING_SECRET`; answers go out through the Web AP
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -19,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from slack_sdk.signature import SignatureVerifier
 
-from bot.api.guard import read_body
+from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore
 from bot.errors import BotError
@@ -108,6 +109,14 @@ def refusal_blocks(answer: Answer) -> list[dict[str, Any]]:
     return [{"type": "section", "text": _mrkdwn(piece)} for piece in split_text(body)]
 
 
+# Event ids remembered against replays (a signed request may be sent again within Slack's 5 minutes).
+SEEN_EVENTS = 10_000
+
+
+def _texts(event: dict[str, Any], *keys: str) -> bool:
+    return all(isinstance(event.get(k), str) and event.get(k) for k in keys)
+
+
 def question_of(event: dict[str, Any]) -> str:
     """The question without the bot's mention; Slack sends `&`, `<`, `>` escaped, so they are restored."""
     text = MENTION.sub(" ", str(event.get("text") or ""))
@@ -121,6 +130,8 @@ class SlackChannel:
         self.bot = bot
         self.store = store
         self.verifier = SignatureVerifier(signing_secret)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_lock = threading.Lock()
         self.client = client
 
     def verified(self, body: bytes, headers: dict[str, str]) -> bool:
@@ -135,13 +146,29 @@ class SlackChannel:
         event = payload.get("event")
         if payload.get("type") != "event_callback" or not isinstance(event, dict):
             return None
-        if event.get("bot_id") or event.get("subtype") or not event.get("channel") or not event.get("user"):
+        if event.get("bot_id") or event.get("subtype") or not _texts(event, "channel", "user"):
             return None  # bots (this one included), edits, deletions and joins are not questions
-        own = {a.get("user_id") for a in payload.get("authorizations") or [] if isinstance(a, dict) and a.get("is_bot")}
+        if not all(isinstance(event.get(k), str | None) for k in ("text", "ts", "thread_ts", "type", "channel_type")):
+            return None  # a malformed event: nothing a person sent
+        authorizations = payload.get("authorizations")
+        listed = authorizations if isinstance(authorizations, list) else []
+        own = {a.get("user_id") for a in listed if isinstance(a, dict) and a.get("is_bot")}
         if event["user"] in own:
             return None
         kind = event.get("type")
         return event if kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im") else None
+
+    def replayed(self, event_id: object) -> bool:
+        """True when this event id was seen before (Slack's ids are unique per event); remembers it."""
+        if not isinstance(event_id, str) or not event_id:
+            return False
+        with self._seen_lock:
+            if event_id in self._seen:
+                return True
+            self._seen[event_id] = None
+            while len(self._seen) > SEEN_EVENTS:
+                self._seen.popitem(last=False)
+        return False
 
     def handle(self, team: str, event: dict[str, Any]) -> None:
         """Answer one event in its thread (runs after the endpoint has said 200)."""
@@ -187,14 +214,14 @@ class SlackChannel:
             if request.headers.get("x-slack-retry-num"):
                 return Response(status_code=200)  # the first delivery is already being answered
             try:
-                payload = json.loads(body)
-            except ValueError:
-                return JSONResponse(
-                    {"error": {"message": "the event is not valid JSON", "type": "invalid_request_error"}}, 400
-                )
+                payload = parse_json(body, "event")
+            except ApiError as exc:
+                return JSONResponse({"error": {"message": exc.message, "type": "invalid_request_error"}}, 400)
             if isinstance(payload, dict) and payload.get("type") == "url_verification":
-                return JSONResponse({"challenge": payload.get("challenge")})
+                return JSONResponse({"challenge": str(payload.get("challenge") or "")})
             event = self.wanted(payload) if isinstance(payload, dict) else None
+            if event is not None and self.replayed(payload.get("event_id")):
+                return Response(status_code=200)  # a signed request sent again: answered once already
             if event is not None:
                 # Slack wants a reply within 3 seconds; the answer follows as its own message.
                 background.add_task(self.handle, str(payload.get("team_id") or ""), event)

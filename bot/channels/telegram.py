@@ -8,7 +8,6 @@ Set up: create a bot with @BotFather, then point its webhook at https://<your ho
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from html import escape
 from typing import Any
@@ -17,7 +16,7 @@ import httpx
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
-from bot.api.guard import read_body
+from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore
 from bot.errors import BotError
@@ -65,6 +64,21 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     return [*pieces, rest] if rest else pieces
 
 
+def wanted(update: object) -> tuple[int | str, str] | None:
+    """(chat id, text) of a person's text message; None for anything else, malformed updates included
+    (a `message`, `chat` or `from` of the wrong type)."""
+    message = update.get("message") if isinstance(update, dict) else None
+    if not isinstance(message, dict):
+        return None
+    chat, sender, text = message.get("chat"), message.get("from"), message.get("text")
+    if not isinstance(chat, dict) or not isinstance(text, str) or not isinstance(sender, dict | None):
+        return None
+    chat_id = chat.get("id")
+    if isinstance(chat_id, bool) or not isinstance(chat_id, int | str) or (sender or {}).get("is_bot"):
+        return None
+    return chat_id, text
+
+
 class TelegramChannel:
     """Receives updates, answers from the `Bot`, keeps a conversation per chat."""
 
@@ -79,10 +93,10 @@ class TelegramChannel:
 
     def handle(self, update: dict[str, Any]) -> None:
         """Answer one update (runs after the webhook has said 200)."""
-        message = update.get("message") or {}
-        text, chat = message.get("text"), (message.get("chat") or {}).get("id")
-        if not isinstance(text, str) or chat is None or (message.get("from") or {}).get("is_bot"):
+        found = wanted(update)
+        if found is None:
             return
+        chat, text = found
         conversation = f"telegram:{chat}"
         command = text.strip().split()[0].split("@")[0].lower() if text.strip() else ""
         if command in ("/start", "/help"):
@@ -117,14 +131,13 @@ class TelegramChannel:
                 return JSONResponse(
                     {"error": {"message": "bad or missing secret token", "type": "authentication_error"}}, 401
                 )
+            body = await read_body(request)  # over the limit: the API's 413
             try:
-                update = json.loads(await read_body(request))
-            except ValueError:
-                return JSONResponse(
-                    {"error": {"message": "the update is not valid JSON", "type": "invalid_request_error"}}, 400
-                )
-            if isinstance(update, dict):
+                update = parse_json(body, "update")
+            except ApiError as exc:
+                return JSONResponse({"error": {"message": exc.message, "type": "invalid_request_error"}}, 400)
+            if wanted(update) is not None:
                 background.add_task(self.handle, update)
-            return JSONResponse({"ok": True})
+            return JSONResponse({"ok": True})  # anything else is acknowledged and dropped, never retried
 
         return router

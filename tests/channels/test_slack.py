@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import re
@@ -86,6 +87,9 @@ def client(bot: Bot, configured: Settings) -> TestClient:
     return TestClient(create_api(bot, configured))
 
 
+_EVENT_IDS = itertools.count(1)
+
+
 def _event(text: str, kind: str = "app_mention", ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
     event = {"type": kind, "user": "U123", "text": text, "ts": ts, "channel": "C42", "event_ts": ts, **extra}
     if kind == "message":
@@ -97,7 +101,7 @@ def _event(text: str, kind: str = "app_mention", ts: str = "1700000000.000100", 
         "api_app_id": "A1",
         "event": event,
         "type": "event_callback",
-        "event_id": f"Ev{ts}",
+        "event_id": f"Ev{next(_EVENT_IDS)}",  # Slack's ids are unique per event
         "event_time": 1700000000,
         "authorizations": [{"team_id": "T1", "user_id": BOT_USER, "is_bot": True}],
     }
@@ -333,3 +337,45 @@ def test_the_request_is_acknowledged_before_the_answer_is_ready(
         release.set()
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _post_raw(client: TestClient, body: bytes) -> int:
+    return client.post("/slack/events", content=body, headers=_sign(body)).status_code
+
+
+def test_a_replayed_event_is_answered_once(client: TestClient) -> None:
+    body = json.dumps(_event(f"<@{BOT_USER}> Who is Lukashenko?")).encode()
+    assert _post_raw(client, body) == 200 and _post_raw(client, body) == 200
+    assert len(_SlackApi.sent) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e["event"].update(user=["U1"]),
+        lambda e: e["event"].update(user={"id": "U1"}),
+        lambda e: e["event"].update(channel=7),
+        lambda e: e["event"].update(text=["Who?"]),
+        lambda e: e["event"].update(ts={"a": 1}),
+        lambda e: e.update(event="not an object"),
+        lambda e: e.update(challenge={"x": 1}, type="url_verification"),
+    ],
+)
+def test_malformed_signed_events_never_get_a_5xx(client: TestClient, change: Any) -> None:
+    event = _event(f"<@{BOT_USER}> Who is Lukashenko?")
+    change(event)
+    assert _post_raw(client, json.dumps(event).encode()) < 500
+    assert _SlackApi.sent == []
+
+
+def test_odd_authorizations_do_not_stop_a_real_question(client: TestClient) -> None:
+    event = _event(f"<@{BOT_USER}> Who is Lukashenko?")
+    event["authorizations"] = 5
+    assert _post_raw(client, json.dumps(event).encode()) == 200
+    assert len(_SlackApi.sent) == 1
+
+
+def test_deeply_nested_json_is_refused_before_parsing(client: TestClient) -> None:
+    body = b'{"a": ' + b"[" * 990 + b"]" * 990 + b"}"
+    response = client.post("/slack/events", content=body, headers=_sign(body))
+    assert response.status_code == 400 and "deeper than" in response.json()["error"]["message"]

@@ -65,7 +65,7 @@ def _update(text: str, chat: int = 42, is_bot: bool = False) -> dict[str, Any]:
     }
 
 
-def _post(client: TestClient, update: dict[str, Any], secret: str | None = SECRET) -> int:
+def _post(client: TestClient, update: Any, secret: str | None = SECRET) -> int:
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
     return client.post("/telegram/webhook", json=update, headers=headers).status_code
 
@@ -134,3 +134,25 @@ def test_store_keeps_a_bounded_history(tmp_path: Path) -> None:
 def test_token_needs_a_secret() -> None:
     with pytest.raises(Exception, match="needs STORYBOT_TELEGRAM_SECRET"):
         Settings(telegram_token="123:abc")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 1, "message": "text"},
+        {"update_id": 1, "message": {"text": "Who?", "chat": 5}},
+        {"update_id": 1, "message": {"text": "Who?", "chat": {"id": [1]}}},
+        {"update_id": 1, "message": {"text": "Who?", "chat": {"id": 1}, "from": "someone"}},
+        {"update_id": 1, "message": {"text": ["Who?"], "chat": {"id": 1}}},
+        [1, 2, 3],
+    ],
+)
+def test_malformed_updates_are_acknowledged_and_dropped(client: TestClient, update: Any) -> None:
+    assert _post(client, update) == 200
+    assert _TelegramApi.sent == []
+
+
+def test_deeply_nested_updates_are_refused(client: TestClient) -> None:
+    body = b"[" * 990 + b"]" * 990
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    assert client.post("/telegram/webhook", content=body, headers=headers).status_code == 400
