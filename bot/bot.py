@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,9 +30,8 @@ from bot.reader import Reader, ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.snapshot import Catalog, StoryInfo
 from bot.spelling import Correction, Speller, vocabulary
-from bot.text import terms
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
-from bot.verify import Evidence, assess, idf_table, spelled_out, unknown_idf
+from bot.verify import Evidence, assess, idf_table, known_word, spelled_out, unknown_idf
 
 
 class Condenser(Protocol):
@@ -118,7 +118,8 @@ class Bot:
         self.retriever.check_story(story)
         catalog = self.catalog()
         standalone = self.condenser.condense(question, messages, catalog.bios)
-        standalone, corrections = self.speller().correct(standalone, self._known_word, self.lexicon)
+        known = partial(known_word, catalog=catalog, places=self.places)
+        standalone, corrections = self.speller().correct(standalone, known, self.lexicon)
         query = make_query(standalone, catalog, self.places)
         hits = self._search(query, story, messages)
         expansions = spelled_out(standalone, [h.chunk.text for h in hits], catalog)
@@ -175,11 +176,6 @@ class Bot:
             self._speller = Speller.build(words, self.lexicon, snapshot.catalog.bios)
             self._speller_for = snapshot.name
         return self._speller
-
-    def _known_word(self, word: str) -> bool:
-        found = terms(word)
-        doc_freq = self.catalog().doc_freq
-        return (bool(found) and all(t in doc_freq for t in found)) or bool(self.places.group(word))
 
     def _finish(
         self,

@@ -48,7 +48,8 @@ def _title_case(words: list[str]) -> bool:
     return len(longer) >= 3 and sum(w[0].isupper() for w in longer) / len(longer) > 0.6
 
 
-def _known(token: str, catalog: Catalog, places: PlaceAliases | None) -> bool:
+def known_word(token: str, catalog: Catalog, places: PlaceAliases | None) -> bool:
+    """True when the corpus uses the word (all its terms), or it names a place the corpus names otherwise."""
     found = terms(token)
     if not found or all(t in catalog.doc_freq for t in found):
         return True
@@ -77,7 +78,7 @@ def unknown_names(
         token = match.group().strip(".,")
         if not token or token in known or fold(token) in STOPWORDS or fold(token) in QUESTION_WORDS:
             continue
-        if _known(token, catalog, places) or _known_phrase(question, match.start(), catalog, places):
+        if known_word(token, catalog, places) or _known_phrase(question, match.start(), catalog, places):
             continue
         strong = token[0].isdigit() or _ACRONYM.fullmatch(token) is not None
         capitalised = token[0].isupper() and not (headline or _SENTENCE_START.search(question[: match.start()]))
@@ -104,7 +105,7 @@ def spelled_out(question: str, texts: list[str], catalog: Catalog) -> dict[str, 
     found: dict[str, str] = {}
     for match in _WORD.finditer(question):
         token = match.group().strip(".,")
-        if not _ACRONYM.fullmatch(token) or not token.isalpha() or _known(token, catalog, None):
+        if not _ACRONYM.fullmatch(token) or not token.isalpha() or known_word(token, catalog, None):
             continue
         for text in texts:
             phrase = spelled_out_in(token, text)
@@ -142,7 +143,7 @@ def _known_phrase(question: str, start: int, catalog: Catalog, places: PlaceAlia
         for name in group:
             at = question.find(name)
             if at != -1 and at <= start < at + len(name):
-                return _known(min(group, key=len), catalog, places)
+                return known_word(min(group, key=len), catalog, places)
     return False
 
 

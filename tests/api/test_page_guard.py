@@ -36,7 +36,7 @@ def test_the_page_functions_are_not_offered_as_an_api(fake_bot: Bot, tmp_path: P
 def test_page_calls_share_the_api_rate_limit(fake_bot: Bot, tmp_path: Path) -> None:
     client = page_and_api(fake_bot, tmp_path, rate_limit=3)
     codes = [client.post("/gradio_api/queue/join", json={}).status_code for _ in range(4)]
-    assert codes[:3] != [429] * 3 and codes[3] == 429
+    assert 429 not in codes[:3] and codes[3] == 429  # Gradio may answer the empty join as it likes, not 429
     assert client.get("/").status_code == 200  # the page itself is not a call
 
 
