@@ -117,9 +117,17 @@ class Bot:
         """Everything before answering: the standalone question, its hits and whether it may be answered."""
         self.retriever.check_story(story)
         catalog = self.catalog()
-        standalone = self.condenser.condense(question, messages, catalog.bios)
+        # Spelling first, for the earlier questions too: the condenser must recognise the person a
+        # misspelt earlier question named ("who is tsikhanovskaya" then "what does she do now"). Only
+        # the readings of this question are shown with its answer.
         known = partial(known_word, catalog=catalog, places=self.places)
-        standalone, corrections = self.speller().correct(standalone, known, self.lexicon)
+        speller = self.speller()
+        question, corrections = speller.correct(question, known, self.lexicon)
+        messages = [
+            {**m, "content": speller.correct(m["content"], known, self.lexicon)[0]} if m["role"] == "user" else m
+            for m in messages
+        ]
+        standalone = self.condenser.condense(question, messages, catalog.bios)
         query = make_query(standalone, catalog, self.places)
         hits = self._search(query, story, messages)
         expansions = spelled_out(standalone, [h.chunk.text for h in hits], catalog)

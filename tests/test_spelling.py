@@ -106,3 +106,11 @@ def test_the_answer_says_which_reading_it_took(fake_bot: Bot) -> None:
     assert answer.text.startswith("(Reading “Babarika” as “Babaryka”.)")
     assert fake_bot.last_trace is not None and "Babaryka's" in fake_bot.last_trace.standalone
     assert not fake_bot.ask("What was Babaryka's job?").text.startswith("(Reading")
+
+
+def test_a_misspelt_name_in_an_earlier_question_still_resolves_a_pronoun(fake_bot: Bot) -> None:
+    history = [{"role": "user", "content": "Who is Tikhanovskaya?"}, {"role": "assistant", "content": "An activist."}]
+    answer = fake_bot.ask("What does she do now?", history)
+    trace = fake_bot.last_trace
+    assert trace is not None and "Tsikhanouskaya" in trace.standalone and "(" not in trace.standalone
+    assert not answer.text.startswith("(Reading")  # the reading belongs to the earlier answer
