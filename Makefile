@@ -73,6 +73,7 @@ train-faithful: $(STAMP) wordnet
 readers: $(STAMP) wordnet
 	$(BIN)/storybot --index-dir .storybot/readers-index index
 	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/train.yaml || true
+	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/dev.yaml || true
 	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/test.yaml || true
 
 bench-smoke: $(STAMP) wordnet

@@ -87,7 +87,10 @@ class Lexicon:
                         inflected.setdefault(form, base[0] if base else form)
         except (OSError, UnicodeDecodeError, IndexError, ValueError) as exc:
             raise ModelError(f"cannot read WordNet in {root}: {exc}") from None
-        return cls(frozenset(common | capital), frozenset(capital - common), inflected, frozenset(opposites))
+        # A capitalised plural of an ordinary noun is a piece of a name ("Industrial Workers of the World",
+        # "United States"), not a name: readers ask about "workers" and "states".
+        names = {w for w in capital - common if not any(b in common for b in _plural_bases(w))}
+        return cls(frozenset(common | capital), frozenset(names), inflected, frozenset(opposites))
 
     def bases(self, word: str) -> set[str]:
         """The word and the dictionary forms it may inflect ("largest" → "large", "freed" → "free")."""
@@ -175,7 +178,12 @@ def _lemma_at(handle: BinaryIO, offset: int, index: int) -> str:
 
 
 def _bases(word: str) -> list[str]:
-    return [word[: -len(end)] + base for end, base in _SUFFIXES if word.endswith(end) and len(word) > len(end) + 2]
+    # Two letters left is enough for a base: "died" → "die", "tied" → "tie".
+    return [word[: -len(end)] + base for end, base in _SUFFIXES if word.endswith(end) and len(word) >= len(end) + 2]
+
+
+def _plural_bases(word: str) -> list[str]:
+    return [b for b in _bases(word) if b and word.endswith(("s", "men"))]
 
 
 def _slips(word: str) -> set[str]:

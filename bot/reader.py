@@ -113,20 +113,26 @@ _AUXILIARY = frozenset(
 )
 
 
+_KIND_CUES = (
+    ("how_long", re.compile(r"\bhow (long|old|often)\b")),
+    # a measure is a number too: "how far", "how heavy", "how big"
+    ("how_many", re.compile(r"\bhow (many|much|far|heavy|big|large|tall|high|deep|wide|fast)\b")),
+    ("when", re.compile(r"\b(when|(what|which) (year|time|date|day|month))\b")),
+    ("why", re.compile(r"\bwhy\b")),
+    ("who", re.compile(r"\bwho(m|se)?\b")),
+    ("where", re.compile(r"\bwhere\b")),
+    ("other", re.compile(r"\b(what|which|how)\b")),
+)
+
+
 def question_kind(question: str) -> str:
-    """What the question asks for: when, how_many, how_long, who, where, why, or other."""
-    w = words(question)
-    joined = " ".join(w)
-    if "how long" in joined or "how old" in joined or "how often" in joined:
-        return "how_long"
-    if "how many" in joined or "how much" in joined:
-        return "how_many"
-    if "when" in w or "what year" in joined or "what time" in joined or "what date" in joined:
-        return "when"
-    for kind in ("why", "who", "where"):
-        if kind in w:
-            return kind
-    return "other"
+    """What the question asks for: when, how_many, how_long, who, where, why, or other.
+
+    The first question word decides: "Where was Modi when it landed?" asks where, and "What happened
+    when the ship hit?" asks what."""
+    joined = " ".join(words(question))
+    found = [(m.start(), i, kind) for i, (kind, cue) in enumerate(_KIND_CUES) if (m := cue.search(joined))]
+    return min(found)[2] if found else "other"
 
 
 def is_fragment(sentence: str) -> bool:

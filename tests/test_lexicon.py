@@ -18,8 +18,13 @@ def test_a_word_whose_every_sense_is_capitalised_is_a_name(lexicon: Lexicon) -> 
 
 
 def test_dictionary_words_and_their_inflections_are_not_names(lexicon: Lexicon) -> None:
-    for word in ("banker", "bankers", "job", "instrument", "prisoners", "released", "freed", "married", "receiving"):
+    for word in ("banker", "bankers", "job", "instrument", "prisoners", "released", "freed", "married", "receiving", "died"):
         assert not lexicon.is_name(word), word
+
+
+def test_the_plural_of_an_ordinary_noun_is_not_a_name_though_a_name_uses_it(lexicon: Lexicon) -> None:
+    assert not lexicon.is_name("workers")  # "Industrial Workers of the World"
+    assert lexicon.is_name("industrial")  # no ordinary sense, so still a name's word
 
 
 def test_an_unknown_word_is_a_name_unless_it_is_a_slip_or_a_compound(lexicon: Lexicon) -> None:

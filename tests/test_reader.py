@@ -22,6 +22,12 @@ def test_question_kinds() -> None:
     assert question_kind("How long was Whelan held?") == "how_long"
     assert question_kind("Who is Lukashenko?") == "who"
     assert question_kind("What industry was hit?") == "other"
+    # the first question word decides, not a "when" that follows it
+    assert question_kind("Where was Modi when it landed?") == "where"
+    assert question_kind("What happened when the ship hit the bridge?") == "other"
+    assert question_kind("In what year did he win the prize?") == "when"
+    assert question_kind("Whose idea was the swap?") == "who"
+    assert question_kind("How far did the rover go?") == question_kind("How heavy is it?") == "how_many"
 
 
 def test_verbless_fragments_are_not_sentences() -> None:

@@ -34,7 +34,7 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
     assert suites["answers"]["all_questions"]["storybot"]["questions"] == 3
     assert suites["seed"]["storybot"]["answerable"] > 0
     halves = suites["readers"]["storybot"]
-    assert set(halves) == {"train", "test"} and all(
+    assert set(halves) == {"train", "dev", "test"} and all(
         h["answerable"] > 0 and h["unanswerable"] > 0 for h in halves.values()
     )
     assert suites["citations"]["storybot"]["cited_sentences"] > 0
