@@ -18,7 +18,18 @@ def test_a_word_whose_every_sense_is_capitalised_is_a_name(lexicon: Lexicon) -> 
 
 
 def test_dictionary_words_and_their_inflections_are_not_names(lexicon: Lexicon) -> None:
-    for word in ("banker", "bankers", "job", "instrument", "prisoners", "released", "freed", "married", "receiving", "died"):
+    for word in (
+        "banker",
+        "bankers",
+        "job",
+        "instrument",
+        "prisoners",
+        "released",
+        "freed",
+        "married",
+        "receiving",
+        "died",
+    ):
         assert not lexicon.is_name(word), word
 
 
