@@ -78,6 +78,17 @@ _NUMBER = re.compile(
     r"forty|fifty|hundred|thousand|million|billion|dozens?|several|half)\b",
     re.I,
 )
+_MONEY = re.compile(
+    r"[$€£¥₹]\s?\d|\b\d[\d,.]*\s?(bn|m)\b|\b(dollars?|euros?|pounds?|rupees?|yuan|roubles?|rubles?|yen|francs?|"
+    r"cents?|pence|usd|eur|gbp)\b",
+    re.I,
+)
+# A question that asks for an amount of money wants a sum, not any number ("How much money did they get?").
+_ASKS_MONEY = re.compile(
+    r"\b(money|cash|costs?|costing|price[sd]?|pa(y|id|ys|ying)|spen[dt]|spending|worth|fund(s|ed|ing)?|fine[sd]?|"
+    r"compensation|budget|ransom|dollars?|euros?|pounds?|rupees?)\b",
+    re.I,
+)
 _DURATION = re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|decades?|since|until|life)\b", re.I)
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|in order to|so that|aimed at|aims? to|reasons?|timing|aligns? with|after|"
@@ -419,7 +430,7 @@ class Reader:
             window = head | own[i] | (own[i - 1] if i else set()) | (own[i + 1] if i + 1 < len(own) else set())
             sentence_terms = own[i]
             novel = len(sentence_terms - q.own) / max(1, len(sentence_terms))
-            kind_hit = _answer_type(q.kind, text, q.text)
+            kind_hit = answer_type(q.kind, text, q.text)
             needs_type = q.kind in ("when", "how_many", "how_long", "who", "where")
             about = all(covered(k, window | bio_of) for k in q.named)
             cue_missing = q.asks_cue and not _TIME_CUE.search(text)
@@ -525,11 +536,13 @@ class Reader:
         return DraftSentence(text, (cand.hit,), (cand.text,))
 
 
-def _answer_type(kind: str, sentence: str, question: str) -> bool:
+def answer_type(kind: str, sentence: str, question: str) -> bool:
     """True when the sentence holds the kind of thing the question asks for, beyond what it already says."""
     if kind == "when":
         return bool(_DATE.search(sentence))
     if kind == "how_many":
+        if _ASKS_MONEY.search(question):
+            return bool(_MONEY.search(sentence))
         return bool(_NUMBER.search(sentence))
     if kind == "how_long":
         return bool(_DURATION.search(sentence)) or bool(_DATE.search(sentence))

@@ -11,7 +11,7 @@ import pytest
 
 from bot import Bot
 from bot.errors import ModelError
-from bot.reader import FEATURES, Reader, ReaderModel, ends_mid_text, is_fragment, question_kind
+from bot.reader import FEATURES, Reader, ReaderModel, answer_type, ends_mid_text, is_fragment, question_kind
 from bot.retrieve import make_query
 
 
@@ -116,3 +116,11 @@ def test_scores_are_probabilities_best_first(fake_bot: Bot) -> None:
     probabilities = [c.probability for c in ranked]
     assert probabilities == sorted(probabilities, reverse=True)
     assert all(0.0 <= p <= 1.0 for p in probabilities)
+
+
+def test_a_question_about_money_wants_a_sum_not_any_number() -> None:
+    asked = "How much money did Belarus get for freeing the prisoners?"
+    assert not answer_type("how_many", "Belarus has released 123 political prisoners.", asked)
+    assert answer_type("how_many", "The owners agreed to pay about 102 million dollars.", asked)
+    assert answer_type("how_many", "It cost $75m.", "How much did the mission cost?")
+    assert answer_type("how_many", "Belarus has released 123 political prisoners.", "How many were freed?")
