@@ -57,9 +57,11 @@ FEATURES = (
     "length",  # words, scaled to [0, 1]
     "head_dense",  # cosine of the question and the passage's title and section ("news organisations" and
     # "What the papers say"): what the whole section is about, which one sentence may not repeat
+    "clause_dense",  # the best cosine of the question and one clause of the sentence: news packs an answer
+    # into a clause of a sentence about more ("The negotiations, involving US envoy John Coale, suggest…")
 )
 # Cheap features stand at these values while the shortlist is chosen, before any sentence is embedded.
-_COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense")
+_COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense", "clause_dense")
 # Sentences per question that are embedded and scored in full (ask latency grows with it).
 SHORTLIST = 12
 # Two quoted sentences sharing more than this share of their terms say the same thing.
@@ -474,9 +476,13 @@ class Reader:
         if self.embeddings is None or not self.model.uses_encoder:
             return values
         chunk = hits[cand.hit].chunk
-        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}", chunk.head])
+        parts = clauses(cand.text)
+        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}", chunk.head, *parts])
         values[FEATURES.index("dense")] = float(vectors[1] @ vectors[0])
         values[FEATURES.index("head_dense")] = float(vectors[2] @ vectors[0])
+        values[FEATURES.index("clause_dense")] = max(
+            float((vectors[3:] @ vectors[0]).max()) if parts else 0.0, values[FEATURES.index("dense")]
+        )
         values[FEATURES.index("soft")], values[FEATURES.index("soft_min")] = self._soft(q, cand, q.keys)
         focus = [q.keys[i] for i in cand.focus]
         values[FEATURES.index("focus")] = self._soft(q, cand, focus)[0] if focus else values[FEATURES.index("soft")]
@@ -606,6 +612,18 @@ def _names_in(question: str) -> list[str]:
     first = re.match(r"\W*\w+", question)
     rest = question[first.end() :] if first else question
     return [m.group() for m in _NAME.finditer(rest)]
+
+
+_CLAUSE_BREAK = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+")
+# Shorter pieces are list items or asides ("in 2020"), whose cosine to any question is noise.
+MIN_CLAUSE_WORDS = 4
+
+
+def clauses(sentence: str) -> list[str]:
+    """The sentence's clauses, split at commas, semicolons, colons, dashes and brackets; none when the
+    sentence is one clause."""
+    parts = [p for p in _CLAUSE_BREAK.split(sentence) if len(p.split()) >= MIN_CLAUSE_WORDS]
+    return parts if len(parts) > 1 or (parts and parts[0] != sentence.strip()) else []
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -11,7 +11,7 @@ import pytest
 
 from bot import Bot
 from bot.errors import ModelError
-from bot.reader import FEATURES, Reader, ReaderModel, answer_type, ends_mid_text, is_fragment, question_kind
+from bot.reader import FEATURES, Reader, ReaderModel, answer_type, clauses, ends_mid_text, is_fragment, question_kind
 from bot.retrieve import make_query
 
 
@@ -124,3 +124,9 @@ def test_a_question_about_money_wants_a_sum_not_any_number() -> None:
     assert answer_type("how_many", "The owners agreed to pay about 102 million dollars.", asked)
     assert answer_type("how_many", "It cost $75m.", "How much did the mission cost?")
     assert answer_type("how_many", "Belarus has released 123 political prisoners.", "How many were freed?")
+
+
+def test_clauses_split_a_sentence_about_more_than_its_answer() -> None:
+    sentence = "The negotiations, involving US envoy John Coale, suggest the regime is seeking to rebrand itself."
+    assert "involving US envoy John Coale" in clauses(sentence)
+    assert clauses("Maryland plans to open a replacement bridge by 2028.") == []  # one clause: nothing to add
