@@ -296,7 +296,10 @@ def clean_question(question: object, max_chars: int) -> str:
         raise InputError(
             f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them"
         )
-    return " ".join(text.split())
+    # Invisible format characters (soft hyphens, zero-width joiners) come along when text is copied
+    # from a web page; left in, "Luka\u00adshenko" is read as the unknown name "Luka".
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split())
 
 
 def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:

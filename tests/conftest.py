@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from bot import Bot, Settings, build_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _no_storybot_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test inherits the caller's STORYBOT_* settings (a developer's own index or API key)."""
+    for name in [n for n in os.environ if n.startswith("STORYBOT_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

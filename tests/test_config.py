@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,8 @@ def test_slack_settings_come_from_the_environment_and_stay_out_of_repr() -> None
 def test_a_wordnet_folder_without_wordnet_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"STORYBOT_WORDNET_DIR .* holds no WordNet"):
         Settings.from_env({"STORYBOT_WORDNET_DIR": str(tmp_path)})
+
+
+def test_tests_run_without_the_callers_storybot_settings() -> None:
+    # tests/conftest.py clears them, so a developer's own STORYBOT_INDEX_DIR or key never leaks in
+    assert not [name for name in os.environ if name.startswith("STORYBOT_")]

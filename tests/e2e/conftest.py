@@ -59,7 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (corpus / "stories" / "hostile.md").write_text(HOSTILE_STORY, encoding="utf-8")
     port = _free_port()
     env = {
-        **os.environ,
+        # session-scoped, so set up before the autouse fixture that clears the caller's STORYBOT_*
+        **{name: value for name, value in os.environ.items() if not name.startswith("STORYBOT_")},
         "STORYBOT_CORPUS_DIR": str(corpus),
         "STORYBOT_INDEX_DIR": str(root / "index"),
         "STORYBOT_EMBEDDING_MODEL": "fake",

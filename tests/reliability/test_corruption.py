@@ -105,8 +105,8 @@ def test_health_is_degraded_while_vectors_are_missing(index_settings: Settings) 
     bot = fresh(index_settings)
     bot.index_corpus()
     assert bot.index.health() == []
-    collection = bot.index._live_client.get_collection(bot.index.collection_name)  # type: ignore[union-attr]
-    collection.delete(ids=collection.get(include=[])["ids"][:2])
+    store = bot.index.store
+    store.delete(ids=store.get(include=[])["ids"][:2])
     assert "vectors for" in bot.index.health()[0]
 
 

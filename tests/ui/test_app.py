@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import gradio as gr
 import pytest
 from chromadb.api import ClientAPI
 from langchain_core.language_models import GenericFakeChatModel
@@ -90,7 +89,11 @@ def test_each_answer_can_be_rated_with_a_comment(fake_bot: Bot, tmp_path: Path) 
 def test_new_conversation_and_app_construction(fake_bot: Bot, tmp_path: Path) -> None:
     html, turns, box = new_conversation()
     assert turns == [] and box == "" and "Ask a question" in html
-    assert isinstance(create_app(fake_bot, FeedbackStore(tmp_path / "fb.sqlite3")), gr.Blocks)
+    app = create_app(fake_bot, FeedbackStore(tmp_path / "fb.sqlite3"))
+    labels = {getattr(block, "label", None) for block in app.blocks.values()}
+    assert {"Ask", "Story", "Editor", "Editor token"} <= labels  # the reader's box, the story picker, the editor tab
+    # every event handler is off Gradio's public API: the page is the only way in (issue 11, item 3)
+    assert app.fns and {fn.api_visibility for fn in app.fns.values()} == {"private"}
     assert history_of([Turn("q", error="bad")]) == []
 
 
