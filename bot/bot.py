@@ -26,7 +26,8 @@ from bot.faithful import Faithfulness, FaithModel
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
-from bot.reader import Reader, ReaderModel
+from bot.reader import Reader
+from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.snapshot import Catalog, StoryInfo
 from bot.spelling import Correction, Speller, vocabulary

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from bot.aliases import PlaceAliases
 from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
-from bot.reader import ReaderModel
+from bot.reader_model import ReaderModel
 from bot.scoring import covers
 from bot.text import STOPWORDS, fold, sentence_spans, terms, words
 from bot.types import DraftSentence, Hit

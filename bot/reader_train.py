@@ -25,15 +25,8 @@ from bot.bot import Bot, build_bot
 from bot.config import Settings
 from bot.conversation import Message
 from bot.editor.checks import Case, load_cases
-from bot.reader import (
-    FEATURES,
-    LEXICAL_FEATURES,
-    LEXICAL_RESOURCE,
-    MAX_SENTENCES,
-    RELATIVE_CUT,
-    ReaderModel,
-    feature_rows,
-)
+from bot.reader import MAX_SENTENCES, RELATIVE_CUT, feature_rows
+from bot.reader_model import FEATURES, LEXICAL_FEATURES, LEXICAL_RESOURCE, ReaderModel
 
 DEFAULT_CASES = (Path("bench/readers/train.yaml"),)
 # Questions written for the seed story alone, asked over it alone (the seed story and its people).
