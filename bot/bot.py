@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -270,8 +271,8 @@ class _DefaultIdf(dict[str, float]):
         return super().get(key, self.unknown)
 
 
-# Direction overrides can make a question display differently from what it says; emoji joiners and
-# soft hyphens (also "format" characters) are harmless and stay allowed.
+# Direction overrides can make a question display differently from what it says, so they are refused;
+# other format characters (emoji joiners, soft hyphens) are harmless and removed.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
@@ -281,6 +282,15 @@ def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:
         return answer
     readings = ", ".join(f"“{c.typed}” as “{c.name}”" for c in corrections)
     return replace(answer, text=f"(Reading {readings}.) {answer.text}")
+
+
+_NOTE = re.compile(r"^\(Reading “[^\n]*?”\.\)\s*")
+
+
+def without_note(text: str) -> str:
+    """An answer's text without its lead note on readings ("(Reading “X” as “Y”.) "): the note is
+    ours, not a claim, so checks of what the sources support skip it."""
+    return _NOTE.sub("", text, count=1)
 
 
 def clean_question(question: object, max_chars: int) -> str:

@@ -8,6 +8,8 @@ import pytest
 from wordnet import fake_wordnet
 
 from bot import Bot
+from bot.bot import without_note
+from bot.editor.checks import integrity
 from bot.lexicon import Lexicon
 from bot.spelling import Speller, edit_distance, max_edits, vocabulary
 from bot.types import Bio
@@ -106,6 +108,12 @@ def test_the_answer_says_which_reading_it_took(fake_bot: Bot) -> None:
     assert answer.text.startswith("(Reading “Babarika” as “Babaryka”.)")
     assert fake_bot.last_trace is not None and "Babaryka's" in fake_bot.last_trace.standalone
     assert not fake_bot.ask("What was Babaryka's job?").text.startswith("(Reading")
+
+
+def test_the_editor_check_judges_the_answer_not_the_reading_note(fake_bot: Bot) -> None:
+    answer = fake_bot.ask("Who is Viktar Babarika?")
+    assert answer.citations and without_note(answer.text) == answer.text.split(".) ", 1)[1]
+    assert integrity(fake_bot, answer) == []  # the note is ours, not a claim needing a citation
 
 
 def test_a_misspelt_name_in_an_earlier_question_still_resolves_a_pronoun(fake_bot: Bot) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.bot import Bot
+from bot.bot import Bot, without_note
 from bot.errors import BotError, InputError
 from bot.text import cited_sentences
 from bot.types import SUGGESTIONS_PREFIX, Answer, Citation
@@ -218,7 +218,7 @@ def integrity(bot: Bot, answer: Answer) -> list[str]:
         chunk = bot.passage(citation.chunk_id)
         if chunk is None or citation.quote not in chunk.text:
             reasons.append(f"quote [{citation.number}] is not found verbatim in the corpus")
-    for sentence in cited_sentences(answer.text):
+    for sentence in cited_sentences(without_note(answer.text)):
         numbers = [int(n) for n in _MARKER.findall(sentence)]
         if not numbers:
             reasons.append(f"sentence without a citation: {sentence[:60]!r}")
