@@ -32,6 +32,7 @@ from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.snapshot import Catalog, StoryInfo
 from bot.spelling import Correction, Speller, vocabulary
+from bot.suspicious import in_corpus
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, known_word, spelled_out, unknown_idf
 
@@ -209,7 +210,7 @@ class Bot:
     def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
         """Load, chunk and index the corpus (default: the settings' corpus folder)."""
         corpus = load_corpus(paths or [self.settings.corpus_dir])
-        return self.index.build(corpus, progress)
+        return replace(self.index.build(corpus, progress), flagged=tuple(in_corpus(corpus)))
 
     def passage(self, chunk_id: str) -> Chunk | None:
         """The indexed chunk with this id, for showing a citation in context."""

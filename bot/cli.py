@@ -25,6 +25,7 @@ from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
 from bot.redact import install as install_redaction
 from bot.redact import redact
+from bot.suspicious import in_chunks
 from bot.types import Answer
 
 EXIT_ERROR = 2
@@ -127,6 +128,8 @@ def cmd_index(bot: Bot, args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     for problem in report.repaired:
         print(f"repaired: {problem}")
+    for line in report.flagged:
+        print(f"warning: {line}", file=sys.stderr)
     if report.unchanged:
         print(f"index is up to date: {report.chunks} chunks, nothing to embed ({elapsed:.1f}s)")
     else:
@@ -146,6 +149,8 @@ def _check_index(bot: Bot) -> int:
         return EXIT_ERROR
     snapshot = bot.index.snapshot()
     print(f"index is whole: snapshot {snapshot.name}, {len(snapshot.chunks)} chunks, every one with its vector")
+    for line in in_chunks(snapshot.chunks):
+        print(f"warning: {line}")  # not damage: the index serves, and the passage is never quoted
     return 0
 
 

@@ -23,6 +23,7 @@ from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader_model import ReaderModel
 from bot.scoring import covers
+from bot.suspicious import instructions_in
 from bot.text import STOPWORDS, fold, sentence_spans, terms, words
 from bot.types import DraftSentence, Hit
 from bot.verify import spelled_out_in
@@ -129,6 +130,7 @@ class Faithfulness:
         """The passage's sentence (or pair of adjacent sentences) most likely to support the claim."""
         spans = list(sentence_spans(passage))
         texts = [passage[s:e] for s, e in spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]]
+        texts = [t for t in texts if not instructions_in(t)]  # never a quote (bot/suspicious.py)
         if not texts:
             return passage, 0.0
         rows = np.array([self.features(claim, Window(t, entity), idf) for t in texts])

@@ -65,6 +65,8 @@ class IndexReport:
     unchanged: bool
     # Damage found and repaired on the way (`problems`): never "up to date" over a broken index.
     repaired: tuple[str, ...] = ()
+    # Passages that read as instructions to an assistant (bot/suspicious.py): indexed, never quoted.
+    flagged: tuple[str, ...] = ()
 
 
 def make_client(path: Path) -> ClientAPI:

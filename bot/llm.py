@@ -19,6 +19,7 @@ from bot.errors import ModelError
 from bot.prompts import render
 from bot.redact import redact
 from bot.retrieve import Query
+from bot.suspicious import withheld
 from bot.text import sentence_spans
 from bot.types import SUGGESTIONS_PREFIX, Bio, Draft, DraftSentence, Hit
 
@@ -119,7 +120,8 @@ class LLMAnswerer:
     def messages(self, query: Query, hits: list[Hit]) -> list[BaseMessage]:
         """The prompt: rules, then the numbered passages and the question."""
         passages = [
-            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or "", "text": h.chunk.text}
+            # text addressed to an assistant is withheld, so a passage cannot instruct the model
+            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or "", "text": withheld(h.chunk.text)}
             for i, h in enumerate(hits)
         ]
         return [

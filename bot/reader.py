@@ -39,6 +39,7 @@ from bot.lexicon import Lexicon
 from bot.reader_model import COSTLY, FEATURES, ReaderModel
 from bot.retrieve import KeyTerm, Query
 from bot.scoring import coverage, covered
+from bot.suspicious import instructions_in
 from bot.text import STOPWORDS, sentence_spans, terms, words
 from bot.types import Draft, DraftSentence, Hit
 
@@ -126,7 +127,10 @@ class Reader:
 
     def _section_lead(self, hit: int, hits: list[Hit]) -> Draft:
         text = hits[hit].chunk.text
-        spans = [(s, e) for s, e in sentence_spans(text) if not is_fragment(text[s:e])][:SECTION_SENTENCES]
+        spans = [
+            (s, e) for s, e in sentence_spans(text) if not is_fragment(text[s:e]) and not instructions_in(text[s:e])
+        ]
+        spans = spans[:SECTION_SENTENCES]
         cands = [Candidate(hit, s, e, text[s:e], (), frozenset()) for s, e in spans]
         return Draft(sentences=tuple(self._sentence(c, hits) for c in cands), declined=not cands)
 
@@ -201,6 +205,8 @@ class Reader:
         out = []
         for i, (start, end) in enumerate(spans):
             text = chunk.text[start:end]
+            if instructions_in(text):
+                continue  # text addressed to an assistant answers no reader (bot/suspicious.py)
             window = head | own[i] | (own[i - 1] if i else set()) | (own[i + 1] if i + 1 < len(own) else set())
             sentence_terms = own[i]
             novel = len(sentence_terms - q.own) / max(1, len(sentence_terms))
