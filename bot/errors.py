@@ -34,5 +34,10 @@ class IndexNotReadyError(BotError):
     """No index has been built yet at the configured path."""
 
 
+class StoreError(BotError):
+    """A store (ratings, platform conversations) is locked, read-only or unreachable; one write or read
+    failed and nothing else was lost. Callers fail fast with this message rather than wait."""
+
+
 class ModelError(BotError):
     """A model could not be loaded or answered (missing package, bad checksum, endpoint down)."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import InputError
+from bot.errors import InputError, StoreError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 MAX_COMMENT = 2000
+# Seconds a rating waits for a locked database before the reader is told to try again (SQLite's own
+# default is 5 s, and the page looked frozen meanwhile).
+STORE_WAIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class FeedbackStore:
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
+        connection = sqlite3.connect(self.path, timeout=STORE_WAIT)
         connection.execute(_SCHEMA)
         return connection
 
@@ -72,13 +75,16 @@ class FeedbackStore:
             json.dumps(answer.get("citations", []), ensure_ascii=False),
             story,
         )
-        with closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, refused, citations, story)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-            return int(cursor.lastrowid or 0)
+        try:
+            with closing(self._connect()) as db, db:
+                cursor = db.execute(
+                    "INSERT INTO feedback (created_at, rating, comment, question, answer, refused, citations, story)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+                return int(cursor.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the rating was not saved ({exc}): please try again in a moment") from None
 
     def all(self) -> list[Feedback]:
         """Every rating, oldest first."""

@@ -18,10 +18,18 @@ class JsonApi(BaseHTTPRequestHandler):
         """The request body, parsed."""
         return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
 
-    def send_json(self, payload: Any, content_type: str = "application/json") -> None:
-        """Reply 200 with `payload` as JSON."""
+    def send_json(
+        self,
+        payload: Any,
+        content_type: str = "application/json",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Reply `status` (200 unless told) with `payload` as JSON."""
         data = json.dumps(payload).encode()
-        self.send_response(200)
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -71,13 +71,10 @@ def _mount_channels(api: FastAPI, bot: Bot, settings: Settings) -> None:
         )
         api.include_router(channel.router())
     if slack:
-        from slack_sdk import WebClient
-
-        from bot.channels.slack import SlackChannel
+        from bot.channels.slack import SlackChannel, slack_client
 
         assert settings.slack_bot_token and settings.slack_signing_secret
-        # The Web API client joins method names onto the base URL, so it must end with a slash.
-        client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url.rstrip("/") + "/")
+        client = slack_client(settings.slack_bot_token, settings.slack_api_url)
         api.include_router(SlackChannel(bot, store, settings.slack_signing_secret, client).router())
 
 

@@ -18,11 +18,17 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.signature import SignatureVerifier
 
 from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
-from bot.channels.store import ConversationStore
+from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
 from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Citation
 
@@ -35,6 +41,11 @@ TITLE_CHARS = 150
 HELP = (
     "Ask me about the news stories I know; I answer in the thread. Every answer quotes its sources, numbered like [1]."
 )
+# A failed post (network, 5xx, 429) is tried again this many times, backing off from BACKOFF seconds
+# (a 429 waits as long as Slack's Retry-After says).
+RETRIES = 2
+BACKOFF = 0.5
+SORRY = "Sorry, something went wrong on our side. Please ask again in a moment."
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 # Slack has no escape for its formatting characters, so hostile text gets look-alikes that cannot pair up.
 LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
@@ -178,13 +189,16 @@ class SlackChannel:
             self.post(channel, thread, HELP, [{"type": "section", "text": _mrkdwn(HELP)}])
             return
         conversation = f"slack:{team}:{channel}:{thread}"
+        history = carry_on(self.store.history, conversation) or []  # unreadable: answer without the context
         try:
-            answer = self.bot.ask(question, history=self.store.history(conversation))
-        except BotError as exc:
-            note = escape(f"Sorry: {exc}")
+            answer = self.bot.ask(question, history=history)
+        except Exception as exc:
+            if not isinstance(exc, BotError):
+                log.exception("answering a Slack event failed")  # loud in the log; the user still hears back
+            note = escape(f"Sorry: {exc}" if isinstance(exc, BotError) else SORRY)
             self.post(channel, thread, note, [{"type": "section", "text": _mrkdwn(note)}])
             return
-        self.store.add_turn(conversation, question, answer.text)
+        carry_on(self.store.add_turn, conversation, question, answer.text)
         blocks = answer_blocks(answer)
         fallback = escape(shorten(answer.text, SECTION_CHARS))
         for start in range(0, len(blocks), MAX_BLOCKS):
@@ -228,3 +242,29 @@ class SlackChannel:
             return Response(status_code=200)
 
         return router
+
+
+def slack_client(token: str, base_url: str, backoff: float = BACKOFF) -> WebClient:
+    """A Web API client that retries a network failure, a 5xx or a 429 (`RETRIES` times, with backoff)."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=RETRIES, interval_calculator=interval),
+        _ServerErrors(max_retry_count=RETRIES, interval_calculator=interval),
+        RateLimitErrorRetryHandler(max_retry_count=RETRIES, interval_calculator=interval),
+    ]
+    # The client joins method names onto the base URL, so it must end with a slash.
+    return WebClient(token=token, base_url=base_url.rstrip("/") + "/", retry_handlers=handlers)
+
+
+class _ServerErrors(RetryHandler):
+    """Retries every 5xx (the SDK's own handler retries only 500 and 503, not a proxy's 502 or 504)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code >= 500

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bot.errors import StoreError
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
 MAX_MESSAGES = 20
+# Seconds a locked SQLite file is waited for: a platform user is waiting for the answer meanwhile.
+STORE_WAIT = 1.0
 
 
 class _Base(DeclarativeBase):
@@ -30,13 +43,15 @@ class ConversationStore:
     def __init__(self, url: str, max_messages: int = MAX_MESSAGES) -> None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, connect_args={"timeout": STORE_WAIT} if sqlite else {})
+        with _failing_as_store_error("open"):
+            _Base.metadata.create_all(self.engine)
         self.max_messages = max_messages
 
     def history(self, conversation: str) -> list[dict[str, str]]:
         """The conversation's last messages, oldest first, as OpenAI-style messages."""
-        with Session(self.engine) as session:
+        with _failing_as_store_error("read"), Session(self.engine) as session:
             rows = session.scalars(
                 select(_Message)
                 .where(_Message.conversation == conversation)
@@ -48,7 +63,7 @@ class ConversationStore:
     def add_turn(self, conversation: str, question: str, answer: str) -> None:
         """Append a question and its answer, and forget what falls beyond the bound."""
         now = dt.datetime.now(dt.UTC)
-        with Session(self.engine) as session, session.begin():
+        with _failing_as_store_error("save"), Session(self.engine) as session, session.begin():
             session.add_all(
                 [
                     _Message(conversation=conversation, role="user", content=question, created_at=now),
@@ -70,5 +85,24 @@ class ConversationStore:
 
     def clear(self, conversation: str) -> None:
         """Forget a conversation."""
-        with Session(self.engine) as session, session.begin():
+        with _failing_as_store_error("clear"), Session(self.engine) as session, session.begin():
             session.execute(delete(_Message).where(_Message.conversation == conversation))
+
+
+@contextmanager
+def _failing_as_store_error(action: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:160]  # the driver's own words
+        raise StoreError(f"could not {action} the conversation ({detail})") from None
+
+
+def carry_on(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """Run a store action for a platform reply; a `StoreError` is logged and the reply goes on without
+    it (None), so the user still hears back: answered without context, or not remembered."""
+    try:
+        return action(*args, **kwargs)
+    except StoreError as exc:
+        log.error("conversation store: %s", exc)
+        return None

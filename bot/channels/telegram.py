@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -18,12 +20,18 @@ from fastapi.responses import JSONResponse
 
 from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
-from bot.channels.store import ConversationStore
+from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
 from bot.types import Answer
 
 log = logging.getLogger(__name__)
 LIMIT = 4096
+# A failed send (network, 5xx, 429) is tried this many times in all, waiting BACKOFF seconds, then
+# twice that, between tries (or as long as a 429 asks, up to MAX_WAIT).
+SEND_ATTEMPTS = 3
+BACKOFF = 0.5
+MAX_WAIT = 10.0
+SORRY = "Sorry, something went wrong on our side. Please ask again in a moment."
 QUOTE_CHARS = 200
 HELP = (
     "Ask me about the news stories I know. Every answer quotes its sources, numbered like [1].\n"
@@ -83,13 +91,21 @@ class TelegramChannel:
     """Receives updates, answers from the `Bot`, keeps a conversation per chat."""
 
     def __init__(
-        self, bot: Bot, store: ConversationStore, token: str, secret: str, api_url: str, client: httpx.Client
+        self,
+        bot: Bot,
+        store: ConversationStore,
+        token: str,
+        secret: str,
+        api_url: str,
+        client: httpx.Client,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.bot = bot
         self.store = store
         self.secret = secret
         self.send_url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
         self.client = client
+        self.sleep = sleep
 
     def handle(self, update: dict[str, Any]) -> None:
         """Answer one update (runs after the webhook has said 200)."""
@@ -101,24 +117,45 @@ class TelegramChannel:
         command = text.strip().split()[0].split("@")[0].lower() if text.strip() else ""
         if command in ("/start", "/help"):
             if command == "/start":
-                self.store.clear(conversation)
+                carry_on(self.store.clear, conversation)
             self.send(chat, escape(HELP))
             return
+        history = carry_on(self.store.history, conversation) or []  # unreadable: answer without the context
         try:
-            answer = self.bot.ask(text, history=self.store.history(conversation))
+            answer = self.bot.ask(text, history=history)
         except BotError as exc:
             self.send(chat, escape(f"Sorry: {exc}"))
             return
-        self.store.add_turn(conversation, text, answer.text)
+        except Exception:
+            log.exception("answering a Telegram message failed")  # loud in the log; the user still hears back
+            self.send(chat, escape(SORRY))
+            return
+        carry_on(self.store.add_turn, conversation, text, answer.text)
         for piece in split_message(format_answer(answer)):
             self.send(chat, piece)
 
-    def send(self, chat: int | str, html: str) -> None:
-        """Send one message with Telegram's HTML formatting."""
+    def send(self, chat: int | str, html: str) -> bool:
+        """Send one message with Telegram's HTML formatting, retrying a network failure, a 5xx or a 429
+        with backoff; True once Telegram has it. A 4xx other than 429 is not retried: it will not change."""
         payload = {"chat_id": chat, "text": html, "parse_mode": "HTML", "disable_web_page_preview": True}
-        response = self.client.post(self.send_url, json=payload, timeout=30)
-        if response.status_code != 200:
-            log.error("telegram sendMessage failed: %s %s", response.status_code, response.text[:200])
+        wait = BACKOFF
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                response = self.client.post(self.send_url, json=payload, timeout=30)
+            except httpx.TransportError as exc:
+                failure = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code == 200:
+                    return True
+                failure = f"{response.status_code} {response.text[:200]}"
+                if response.status_code != 429 and response.status_code < 500:
+                    break
+                wait = max(wait, _retry_after(response))
+            if attempt < SEND_ATTEMPTS:
+                self.sleep(min(wait, MAX_WAIT))
+                wait *= 2
+        log.error("telegram sendMessage failed after %d attempt(s): %s", attempt, failure)
+        return False
 
     def router(self) -> APIRouter:
         """The webhook route."""
@@ -141,3 +178,12 @@ class TelegramChannel:
             return JSONResponse({"ok": True})  # anything else is acknowledged and dropped, never retried
 
         return router
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds Telegram asks us to wait ("parameters": {"retry_after": n} on a 429), else 0."""
+    try:
+        value = response.json().get("parameters", {}).get("retry_after", 0)
+    except (ValueError, AttributeError):
+        return 0.0
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -9,9 +9,11 @@ import json
 import logging
 import re
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,7 +26,8 @@ from stub_api import JsonApi, serve
 
 from bot import Bot, Settings, build_bot
 from bot.api import create_api
-from bot.channels.slack import CONTEXT_ELEMENTS, SECTION_CHARS, answer_blocks, split_text
+from bot.channels.slack import CONTEXT_ELEMENTS, SECTION_CHARS, SlackChannel, answer_blocks, slack_client, split_text
+from bot.channels.store import ConversationStore
 from bot.types import SUGGESTIONS_PREFIX, Answer, Citation
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -379,3 +382,39 @@ def test_deeply_nested_json_is_refused_before_parsing(client: TestClient) -> Non
     body = b'{"a": ' + b"[" * 990 + b"]" * 990 + b"}"
     response = client.post("/slack/events", content=body, headers=_sign(body))
     assert response.status_code == 400 and "deeper than" in response.json()["error"]["message"]
+
+
+def test_users_hear_back_while_the_conversation_store_is_locked(client: TestClient, tmp_path: Path) -> None:
+    with closing(sqlite3.connect(tmp_path / "conversations.sqlite3")) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the store
+        assert _post(client, _event(f"<@{BOT_USER}> Who is Ales Bialiatski?")).status_code == 200
+        other.rollback()
+    (sent,) = _SlackApi.sent
+    assert any("Viasna" in text for text in _texts(sent))  # answered, without the lost context
+
+
+class _FlakySlack(JsonApi):
+    failures: ClassVar[list[int]] = []
+    sent: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.read_json()
+        if type(self).failures:
+            status = type(self).failures.pop(0)
+            self.send_json({"ok": False}, status=status, headers={"Retry-After": "0"} if status == 429 else {})
+            return
+        type(self).sent.append(body)
+        self.send_json({"ok": True, "channel": body.get("channel"), "ts": "1.2"}, "application/json; charset=utf-8")
+
+
+@pytest.mark.parametrize(("failures", "delivered"), [([503], 1), ([429], 1), ([500, 502], 1), ([500, 500, 500], 0)])
+def test_posts_are_retried_on_server_errors_and_rate_limits(
+    bot: Bot, tmp_path: Path, failures: list[int], delivered: int
+) -> None:
+    _FlakySlack.sent.clear()
+    _FlakySlack.failures = list(failures)
+    with serve(_FlakySlack, "/api") as url:
+        store = ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+        channel = SlackChannel(bot, store, SECRET, slack_client(TOKEN, url, backoff=0.01))
+        channel.post("C42", "1.1", "hello", [{"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}])
+    assert len(_FlakySlack.sent) == delivered  # two retries after the first try, then logged

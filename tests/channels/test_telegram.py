@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 import pytest
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
@@ -15,7 +18,7 @@ from stub_api import JsonApi, serve
 from bot import Settings, build_bot
 from bot.api import create_api
 from bot.channels.store import ConversationStore
-from bot.channels.telegram import LIMIT, split_message
+from bot.channels.telegram import LIMIT, TelegramChannel, split_message
 
 SECRET = "s3cret-token"
 HOSTILE = """---
@@ -156,3 +159,65 @@ def test_deeply_nested_updates_are_refused(client: TestClient) -> None:
     body = b"[" * 990 + b"]" * 990
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
     assert client.post("/telegram/webhook", content=body, headers=headers).status_code == 400
+
+
+def test_users_hear_back_while_the_conversation_store_is_locked(client: TestClient, tmp_path: Path) -> None:
+    with closing(sqlite3.connect(tmp_path / "conversations.sqlite3")) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the store
+        assert _post(client, _update("/start")) == 200
+        assert _post(client, _update("Who is Kolesnikova?")) == 200
+        other.rollback()
+    help_text, answer = (sent["text"] for sent in _TelegramApi.sent)
+    assert "/help" in help_text and "Maria Kalesnikava" in answer  # answered, without the lost context
+
+
+class _FlakyApi(JsonApi):
+    """Fails the first `failures` sends with `status` (and Telegram's retry_after on a 429)."""
+
+    failures: ClassVar[list[int]] = []
+    sent: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.read_json()
+        if type(self).failures:
+            status = type(self).failures.pop(0)
+            parameters = {"retry_after": 3} if status == 429 else {}
+            self.send_json({"ok": False, "error_code": status, "parameters": parameters}, status=status)
+            return
+        type(self).sent.append(body)
+        self.send_json({"ok": True, "result": {}})
+
+
+@pytest.fixture
+def flaky() -> Iterator[tuple[TelegramChannel, list[float]]]:
+    _FlakyApi.sent.clear()
+    waits: list[float] = []
+    with serve(_FlakyApi) as url, httpx.Client() as http:
+        channel = TelegramChannel(None, None, "123:abc", SECRET, url, http, sleep=waits.append)  # type: ignore[arg-type]
+        yield channel, waits
+
+
+@pytest.mark.parametrize(
+    ("failures", "delivered", "waits"),
+    [
+        ([502, 503], True, [0.5, 1.0]),  # backing off
+        ([429], True, [3.0]),  # as long as Telegram asks
+        ([500, 500, 500], False, [0.5, 1.0]),  # three tries in all, then logged
+        ([400], False, []),  # a client error will not change: not retried
+    ],
+)
+def test_sends_are_retried_with_backoff(
+    flaky: tuple[TelegramChannel, list[float]], failures: list[int], delivered: bool, waits: list[float]
+) -> None:
+    channel, slept = flaky
+    _FlakyApi.failures = list(failures)
+    assert channel.send(42, "hello") is delivered
+    assert slept == waits and len(_FlakyApi.sent) == int(delivered)
+
+
+def test_an_unreachable_telegram_is_retried_then_logged(caplog: pytest.LogCaptureFixture) -> None:
+    waits: list[float] = []
+    with httpx.Client() as http:
+        channel = TelegramChannel(None, None, "t", SECRET, "http://127.0.0.1:9", http, sleep=waits.append)  # type: ignore[arg-type]
+        assert channel.send(42, "hello") is False
+    assert waits == [0.5, 1.0] and "failed after 3 attempt(s): ConnectError" in caplog.text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,18 @@ def test_each_answer_can_be_rated_with_a_comment(fake_bot: Bot, tmp_path: Path) 
     assert saved.answer["citations"] and "123" in saved.answer["text"]
     assert rate(store, turns, "9 1", "", "")[2].startswith("Sorry: that answer is no longer")
     assert rate(store, turns, "1 1", "x" * 3000, "")[2].startswith("Sorry: the comment is 3000")
+
+
+def test_a_locked_feedback_store_says_so_and_keeps_the_comment(fake_bot: Bot, tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    *_, (_, turns, _) = ask(fake_bot, "Who is Ales Bialiatski?", [], None)
+    store.all()  # the file exists
+    with closing(sqlite3.connect(tmp_path / "fb.sqlite3")) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        _, turns, status, comment = rate(store, turns, "0 1", "useful", "")
+        other.rollback()
+    assert status == "Sorry: the rating was not saved (database is locked): please try again in a moment"
+    assert comment == "useful" and turns[0].rating is None  # nothing lost: the reader can press again
     with pytest.raises(InputError):
         store.add(0, "q", {})
 
