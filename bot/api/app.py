@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from pathlib import Path
+from importlib import resources
 from typing import Any, TypeVar
 
 import httpx
@@ -117,7 +117,7 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
 
     @api.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:
-        script = (Path(__file__).resolve().parent.parent / "ui" / "widget.js").read_text(encoding="utf-8")
+        script = resources.files("bot.ui").joinpath("widget.js").read_text(encoding="utf-8")  # package data
         return Response(script, media_type="application/javascript", headers={"Cache-Control": "max-age=300"})
 
     @api.get("/api/health")
