@@ -19,6 +19,9 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUESTIONS_HEADING = re.compile(r"^common questions?$", re.IGNORECASE)
 _SKIPPED_NAMES = frozenset({"readme.md"})
+# One story, bio or archived article: news runs to tens of kilobytes, and an item of 50 MB (a dump, a
+# pasted PDF) would be held in memory whole and embedded for minutes.
+MAX_ITEM_BYTES = 2_000_000
 
 
 def load_corpus(paths: Iterable[Path]) -> Corpus:
@@ -50,8 +53,11 @@ def _corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def load_file(path: Path) -> list[Story | Bio]:
-    """Load one corpus file: a `.md` story or bio, or a `.jsonl` archive of articles."""
+    """Load one corpus file: a `.md` story or bio, or a `.jsonl` archive of articles (each article,
+    one line, under `MAX_ITEM_BYTES`)."""
     try:
+        if path.suffix == ".md" and path.stat().st_size > MAX_ITEM_BYTES:
+            raise CorpusError(str(path), None, _too_large(path.stat().st_size))
         # newline="" keeps "\r\n" as written, so quotes stay exact substrings of CRLF files too.
         with path.open(encoding="utf-8", newline="") as handle:
             content = handle.read()
@@ -182,6 +188,8 @@ def _parse_jsonl(content: str, path: str) -> Iterator[Story]:
     for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > MAX_ITEM_BYTES // 4 and len(line.encode("utf-8")) > MAX_ITEM_BYTES:
+            raise CorpusError(path, number, _too_large(len(line.encode("utf-8"))))
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -291,3 +299,7 @@ def _link_bios(bios: list[Bio], stories: list[Story]) -> Iterator[Bio]:
         mentioned = [s.id for s in stories if any(pattern.search(sec.text) for sec in s.sections)]
         linked = tuple(dict.fromkeys([*bio.stories, *mentioned]))
         yield replace(bio, stories=linked) if linked != bio.stories else bio
+
+
+def _too_large(size: int) -> str:
+    return f"{size / 1e6:.1f} MB is too large for one item (the limit is {MAX_ITEM_BYTES / 1e6:.0f} MB): split it"

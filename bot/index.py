@@ -38,7 +38,6 @@ from bot.snapshot import (
     SNAPSHOT_NAME,
     STORE_LAYOUT,
     Snapshot,
-    chunk_count,
     chunk_ids,
     load_snapshot,
     snapshot_name,
@@ -135,7 +134,7 @@ class Index:
             if self._current_or_none() == name and (self.root / "snapshots" / name).is_dir():
                 repaired = self.problems()
                 if not repaired:
-                    return IndexReport(name, chunk_count(self.root / "snapshots" / name), 0, 0, unchanged=True)
+                    return self._sweep_orphans(name)
             final = self.root / "snapshots" / name
             if final.is_dir() and snapshot_problems(final):
                 _set_aside(final)
@@ -151,6 +150,22 @@ class Index:
             self._prune_snapshots(keep={name})
             self._drop_other_collections()
         return IndexReport(name, len(chunks), len(fresh), len(stale), unchanged=False, repaired=tuple(repaired))
+
+    def _sweep_orphans(self, name: str) -> IndexReport:
+        """The report of an up-to-date index, after deleting vectors no chunk of it has: an interrupted
+        build of another corpus (a story since withdrawn) leaves them behind."""
+        store = self.store  # opens the client
+        client = self._client or self._live_client
+        assert client is not None
+        ids = chunk_ids(self.root / "snapshots" / name)
+        count = client.get_collection(self.collection_name).count()
+        if count <= len(ids):
+            return IndexReport(name, len(ids), 0, 0, unchanged=True)
+        orphans = sorted(set(store.get(include=[])["ids"]) - set(ids))
+        for start in range(0, len(orphans), 5000):
+            store.delete(ids=orphans[start : start + 5000])
+        swept = f"{len(orphans)} vectors of no chunk (left by an interrupted run) were deleted"
+        return IndexReport(name, len(ids), 0, len(orphans), unchanged=False, repaired=(swept,))
 
     def problems(self) -> list[str]:
         """What is wrong with the live index (nothing when it is whole): a CURRENT naming no snapshot,

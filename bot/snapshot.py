@@ -103,11 +103,6 @@ def _chunker_fingerprint() -> bytes:
     return b"".join(Path(m.__file__).read_bytes() for m in (bot.chunking, bot.text, bot.types) if m.__file__)
 
 
-def chunk_count(folder: Path) -> int:
-    with (folder / "chunks.jsonl").open("rb") as lines:
-        return sum(1 for _ in lines)
-
-
 def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:
     stories = {s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories}
     doc_freq = Counter(t for chunk_terms in tokens for t in set(chunk_terms))

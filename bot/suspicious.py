@@ -70,7 +70,9 @@ def in_corpus(corpus: Corpus) -> list[str]:
     for path, line, text in found:
         phrase = instructions_in(text)
         if phrase:
-            lines.append(f"{path}:{_line_of(_file_text(path), phrase, line)}: {_NOTE.format(phrase=phrase)}")
+            # an archive's article is "file:line" already
+            where = path if path.endswith(f":{line}") else f"{path}:{_line_of(_file_text(path), phrase, line)}"
+            lines.append(f"{where}: {_NOTE.format(phrase=phrase)}")
     return lines
 
 

@@ -137,3 +137,19 @@ def test_bio_links_are_checked_and_short_names_do_not_link_everything(tmp_path: 
     (tmp_path / "xi.md").rename(tmp_path / "bad name.md")
     with pytest.raises(CorpusError, match="no spaces"):
         load_corpus([tmp_path])
+
+
+def test_an_oversized_item_is_refused_naming_the_file_or_line(tmp_path: Path) -> None:
+    from bot.corpus import MAX_ITEM_BYTES
+
+    story = tmp_path / "dump.md"
+    story.write_text("---\nid: dump\ntitle: Dump\n---\n## What's happened\n\n" + "word " * (MAX_ITEM_BYTES // 5 + 1))
+    with pytest.raises(CorpusError, match=r"dump\.md: 2\.0 MB is too large for one item \(the limit is 2 MB\)"):
+        load_corpus([story])
+    archive = tmp_path / "archive.jsonl"
+    small = '{"id": "a1", "title": "Fine", "text": "A short article."}'
+    archive.write_text(
+        small + "\n" + small.replace("a1", "a2").replace("A short article.", "x" * MAX_ITEM_BYTES) + "\n"
+    )
+    with pytest.raises(CorpusError, match=r"archive\.jsonl:2: 2\.0 MB is too large"):
+        load_corpus([archive])

@@ -118,3 +118,14 @@ def test_a_snapshot_keeps_the_words_misspellings_are_read_as(fake_bot: Bot) -> N
     # Written with the snapshot, so the first question after a swap does not read every chunk for them.
     words = set(fake_bot.catalog().vocabulary)
     assert {"Kalesnikava", "Bialiatski", "prisoners"} <= words
+
+
+def test_vectors_an_interrupted_run_left_behind_are_swept(settings: Settings, chroma: ClientAPI) -> None:
+    bot = build_bot(settings, chroma_client=chroma)
+    first = bot.index_corpus()
+    # a run killed mid-embedding of a story since withdrawn: its vectors are in the store, no chunk has them
+    bot.index.store.add_texts(["A withdrawn story.", "Its second part."], ids=["orphan-1", "orphan-2"])
+    swept = bot.index_corpus()
+    assert not swept.unchanged and swept.removed == 2 and "interrupted run" in swept.repaired[0]
+    assert swept.snapshot == first.snapshot and len(bot.index.store.get(include=[])["ids"]) == first.chunks
+    assert bot.index_corpus().unchanged
