@@ -274,6 +274,7 @@ class _DefaultIdf(dict[str, float]):
 
 # Direction overrides can make a question display differently from what it says, so they are refused;
 # other format characters (emoji joiners, soft hyphens) are harmless and removed.
+_ZERO_WIDTH_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
@@ -310,8 +311,12 @@ def clean_question(question: object, max_chars: int) -> str:
         )
     # Invisible format characters (soft hyphens, zero-width joiners) come along when text is copied
     # from a web page; left in, "Luka\u00adshenko" is read as the unknown name "Luka".
-    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return " ".join(visible.split())
+    # Zero-width spaces and word joiners separate words; other format characters are simply dropped.
+    spaced = text.translate(_ZERO_WIDTH_SPACES)
+    visible = " ".join("".join(c for c in spaced if unicodedata.category(c) != "Cf").split())
+    if not visible:
+        raise InputError("the question is empty: type a question about the news")
+    return visible
 
 
 def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:

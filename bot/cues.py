@@ -30,6 +30,8 @@ _ASKS_MONEY = re.compile(
     r"compensation|budget|ransom|dollars?|euros?|pounds?|rupees?)\b",
     re.I,
 )
+# "How much did they pay?" asks for a sum; "How many workers were paid?" counts workers.
+_HOW_MUCH = re.compile(r"\bhow much\b|\bhow many (dollars|euros|pounds|rupees|roubles|rubles|yuan|yen)\b", re.I)
 _DURATION = re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|decades?|since|until|life)\b", re.I)
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|in order to|so that|aimed at|aims? to|reasons?|timing|aligns? with|after|"
@@ -125,7 +127,7 @@ def answer_type(kind: str, sentence: str, question: str) -> bool:
     if kind == "when":
         return bool(_DATE.search(sentence))
     if kind == "how_many":
-        if _ASKS_MONEY.search(question):
+        if _HOW_MUCH.search(question) and _ASKS_MONEY.search(question):
             return bool(_MONEY.search(sentence))
         return bool(NUMBER.search(sentence))
     if kind == "how_long":

@@ -23,7 +23,7 @@ from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader_model import ReaderModel
 from bot.scoring import covers
-from bot.suspicious import instructions_in
+from bot.suspicious import suspicious_spans
 from bot.text import STOPWORDS, fold, sentence_spans, terms, words
 from bot.types import DraftSentence, Hit
 from bot.verify import spelled_out_in
@@ -129,8 +129,9 @@ class Faithfulness:
     def best_window(self, claim: str, passage: str, entity: str | None, idf: dict[str, float]) -> tuple[str, float]:
         """The passage's sentence (or pair of adjacent sentences) most likely to support the claim."""
         spans = list(sentence_spans(passage))
-        texts = [passage[s:e] for s, e in spans + [(a[0], b[1]) for a, b in itertools.pairwise(spans)]]
-        texts = [t for t in texts if not instructions_in(t)]  # never a quote (bot/suspicious.py)
+        windows = [(span,) for span in spans] + list(itertools.pairwise(spans))
+        withheld = set(suspicious_spans(passage))  # never part of a quote (bot/suspicious.py)
+        texts = [passage[w[0][0] : w[-1][1]] for w in windows if withheld.isdisjoint(w)]
         if not texts:
             return passage, 0.0
         rows = np.array([self.features(claim, Window(t, entity), idf) for t in texts])

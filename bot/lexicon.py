@@ -74,11 +74,12 @@ class Lexicon:
             return cls()
         common: set[str] = set()
         capital: set[str] = set()
+        alone: set[str] = set()  # capitalised one-word lemmas ("Wales", "James"), not parts of longer names
         inflected: dict[str, str] = {}
         opposites: set[tuple[str, str]] = set()
         try:
             for part in _PARTS:
-                _read_data(root / f"data.{part}", common, capital)
+                _read_data(root / f"data.{part}", common, capital, alone)
                 opposites |= _read_antonyms(root, part)
                 exceptions = root / f"{part}.exc"
                 if exceptions.is_file():
@@ -87,9 +88,10 @@ class Lexicon:
                         inflected.setdefault(form, base[0] if base else form)
         except (OSError, UnicodeDecodeError, IndexError, ValueError) as exc:
             raise ModelError(f"cannot read WordNet in {root}: {exc}") from None
-        # A capitalised plural of an ordinary noun is a piece of a name ("Industrial Workers of the World",
-        # "United States"), not a name: readers ask about "workers" and "states".
-        names = {w for w in capital - common if not any(b in common for b in _plural_bases(w))}
+        # A capitalised plural of an ordinary noun found only inside longer names ("Industrial Workers of
+        # the World", "United States") is not a name: readers ask about "workers" and "states". One that
+        # is a name of its own ("Wales", "Gates") stays one.
+        names = {w for w in capital - common if w in alone or not any(b in common for b in _plural_bases(w))}
         return cls(frozenset(common | capital), frozenset(names), inflected, frozenset(opposites))
 
     def bases(self, word: str) -> set[str]:
@@ -123,7 +125,7 @@ class Lexicon:
         return any(self.knows(word[:i]) and self.knows(word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1))
 
 
-def _read_data(path: Path, common: set[str], capital: set[str]) -> None:
+def _read_data(path: Path, common: set[str], capital: set[str], alone: set[str]) -> None:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith(" "):  # the licence header
@@ -132,6 +134,8 @@ def _read_data(path: Path, common: set[str], capital: set[str]) -> None:
             count = int(fields[3], 16)
             for lemma in fields[4 : 4 + 2 * count : 2]:
                 lemma = lemma.split("(", 1)[0]  # adjective markers: "galore(ip)"
+                if lemma.isalpha() and lemma[0].isupper():
+                    alone.add(lemma.lower())
                 for piece in lemma.split("_"):
                     if piece.isalpha():
                         (capital if piece[0].isupper() else common).add(piece.lower())
@@ -178,12 +182,19 @@ def _lemma_at(handle: BinaryIO, offset: int, index: int) -> str:
 
 
 def _bases(word: str) -> list[str]:
-    # Two letters left is enough for a base: "died" → "die", "tied" → "tie".
-    return [word[: -len(end)] + base for end, base in _SUFFIXES if word.endswith(end) and len(word) >= len(end) + 2]
+    found = [word[: -len(end)] + base for end, base in _SUFFIXES if word.endswith(end) and len(word) > len(end) + 2]
+    # "died", "tied", "lied": a three-letter verb in "-ie" ("baer" + "bock" must stay a name, so no shorter stems)
+    return [*found, word[:-1]] if len(word) == 4 and word.endswith("ied") else found
 
 
 def _plural_bases(word: str) -> list[str]:
-    return [b for b in _bases(word) if b and word.endswith(("s", "men"))]
+    """Singulars a plural noun may come from ("workers" → "worker", "ships" → "ship"); none for "-ss",
+    "-is", "-us" ("Paris", "Andes" are not plurals of "pari", "and")."""
+    if word.endswith("men"):
+        return [word[:-3] + "man"]
+    if not word.endswith("s") or word.endswith(("ss", "is", "us")) or len(word) < 4:
+        return []
+    return [word[:-3] + "y"] if word.endswith("ies") else [word[:-1]]
 
 
 def _slips(word: str) -> set[str]:

@@ -121,7 +121,12 @@ class LLMAnswerer:
         """The prompt: rules, then the numbered passages and the question."""
         passages = [
             # text addressed to an assistant is withheld, so a passage cannot instruct the model
-            {"number": i + 1, "title": h.chunk.title, "label": h.chunk.section or "", "text": withheld(h.chunk.text)}
+            {
+                "number": i + 1,
+                "title": withheld(h.chunk.title),
+                "label": withheld(h.chunk.section or ""),
+                "text": withheld(h.chunk.text),
+            }
             for i, h in enumerate(hits)
         ]
         return [

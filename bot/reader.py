@@ -39,7 +39,7 @@ from bot.lexicon import Lexicon
 from bot.reader_model import COSTLY, FEATURES, ReaderModel
 from bot.retrieve import KeyTerm, Query
 from bot.scoring import coverage, covered
-from bot.suspicious import instructions_in
+from bot.suspicious import suspicious_spans
 from bot.text import STOPWORDS, sentence_spans, terms, words
 from bot.types import Draft, DraftSentence, Hit
 
@@ -128,7 +128,9 @@ class Reader:
     def _section_lead(self, hit: int, hits: list[Hit]) -> Draft:
         text = hits[hit].chunk.text
         spans = [
-            (s, e) for s, e in sentence_spans(text) if not is_fragment(text[s:e]) and not instructions_in(text[s:e])
+            (s, e)
+            for s, e in sentence_spans(text)
+            if not is_fragment(text[s:e]) and (s, e) not in suspicious_spans(text)
         ]
         spans = spans[:SECTION_SENTENCES]
         cands = [Candidate(hit, s, e, text[s:e], (), frozenset()) for s, e in spans]
@@ -203,9 +205,10 @@ class Reader:
         bio_of = set(terms(chunk.entity or "")) if chunk.kind == "bio" else set()
         focus = tuple(i for i, k in enumerate(q.keys) if not k.entity and not covered(k, head | bio_of))
         out = []
+        withheld_spans = set(suspicious_spans(chunk.text))
         for i, (start, end) in enumerate(spans):
             text = chunk.text[start:end]
-            if instructions_in(text):
+            if (start, end) in withheld_spans:
                 continue  # text addressed to an assistant answers no reader (bot/suspicious.py)
             window = head | own[i] | (own[i - 1] if i else set()) | (own[i + 1] if i + 1 < len(own) else set())
             sentence_terms = own[i]

@@ -22,11 +22,11 @@ from bot.types import Chunk, Corpus
 
 _ADDRESSED = (
     # "ignore all previous instructions", "disregard your prompt"
-    r"\b(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|preceding|"
+    r"\b(ignore|disregard|forget|override|bypass)\s+((all|any|the|of)\s+){0,3}(previous|prior|above|earlier|preceding|"
     r"your|these|those|other)\s+(instructions|prompts?|directions|directives)\b",
     r"\bsystem (notice|prompt|override|instructions?)\b",
     r"\bnew instructions:",
-    r"\byou are (now )?(an? |the )?(ai|chatbot|language model|llm)\b",
+    r"\byou are (now )?(an? |the )?(ai|chatbot|language model|llm|chatgpt|gpt|claude|gemini)\b",
     r"\b(dear|attention|note to( the)?) (ai|assistant|chatbot|language model|bot|llm)\b",
     # "answer every question with …", "reply to all messages by saying …"
     r"\b(answer|respond|reply)( to)? (every|all|any|each) (questions?|messages?|queries|users?) (with|by saying)\b",
@@ -46,8 +46,13 @@ def instructions_in(text: str) -> str | None:
 
 
 def suspicious_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text` that holds such a phrase."""
-    return [(s, e) for s, e in sentence_spans(text) if _PATTERN.search(text[s:e])]
+    """(start, end) of each sentence of `text` that overlaps such a phrase. The phrase is sought in the
+    whole text, so one hard-wrapped across a line break ("Ignore all previous\ninstructions.") is found
+    and both its sentences withheld."""
+    found = [m.span() for m in _PATTERN.finditer(text)]
+    if not found:
+        return []
+    return [(s, e) for s, e in sentence_spans(text) if any(a < e and s < b for a, b in found)]
 
 
 def withheld(text: str) -> str:
@@ -66,6 +71,7 @@ def in_corpus(corpus: Corpus) -> list[str]:
     """One line per story section or bio holding instructions, naming its file and line and the phrase."""
     found = [(story.path, section.line, section.text) for story in corpus.stories for section in story.sections]
     found += [(bio.path, 1, bio.text) for bio in corpus.bios]
+    found += [(story.path, _own_line(story.path), story.title) for story in corpus.stories]
     lines = []
     for path, line, text in found:
         phrase = instructions_in(text)
@@ -91,7 +97,13 @@ _NOTE = "reads as instructions (“{phrase}”), so it is never quoted or shown 
 
 
 def _line_of(text: str, phrase: str, fallback: int) -> int:
-    at = text.find(phrase)
+    """The line of the phrase's first appearance at or after line `fallback` (its section's start)."""
+    start = 0
+    for _ in range(fallback - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return fallback
+    at = text.find(phrase, start)
     return text.count("\n", 0, at) + 1 if at >= 0 else fallback
 
 
@@ -100,3 +112,9 @@ def _file_text(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""  # an archive's record, or a file since changed: the section's own line stands
+
+
+def _own_line(path: str) -> int:
+    """An archived article's line ("archive.jsonl:12"), else 1: where to look for its title."""
+    head, _, tail = path.rpartition(":")
+    return int(tail) if head and tail.isdigit() else 1

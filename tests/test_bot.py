@@ -4,6 +4,7 @@ import pytest
 
 import bot as package
 from bot import Bot, InputError, UnknownStoryError
+from bot.bot import clean_question
 
 
 def test_public_api_is_small_and_explicit() -> None:
@@ -78,3 +79,10 @@ def test_refusal_names_what_is_missing_and_suggests_questions(fake_bot: Bot) -> 
 def test_emoji_and_soft_hyphens_are_not_control_characters(fake_bot: Bot) -> None:
     answer = fake_bot.ask("Who is Luka\u00adshenko? 👨\u200d👩\u200d👧")
     assert not answer.refused and "Lukashenko" in answer.text  # the soft hyphen is not a word break
+
+
+def test_format_characters_alone_are_an_empty_question_and_zero_width_spaces_part_words() -> None:
+    for invisible in ("\u200b", "\u00ad\u00ad", " \u2060 "):
+        with pytest.raises(InputError, match="empty"):
+            clean_question(invisible, 500)
+    assert clean_question("Who\u200bis Lukashenko?", 500) == "Who is Lukashenko?"

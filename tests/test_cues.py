@@ -49,6 +49,8 @@ def test_a_question_about_money_wants_a_sum_not_any_number() -> None:
     assert answer_type("how_many", "The owners agreed to pay about 102 million dollars.", asked)
     assert answer_type("how_many", "It cost $75m.", "How much did the mission cost?")
     assert answer_type("how_many", "Belarus has released 123 political prisoners.", "How many were freed?")
+    # counting people who were paid or fined is still counting
+    assert answer_type("how_many", "About 300 workers were paid late.", "How many workers were paid?")
 
 
 def test_clauses_split_a_sentence_about_more_than_its_answer() -> None:

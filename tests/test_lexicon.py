@@ -36,6 +36,9 @@ def test_dictionary_words_and_their_inflections_are_not_names(lexicon: Lexicon) 
 def test_the_plural_of_an_ordinary_noun_is_not_a_name_though_a_name_uses_it(lexicon: Lexicon) -> None:
     assert not lexicon.is_name("workers")  # "Industrial Workers of the World"
     assert lexicon.is_name("industrial")  # no ordinary sense, so still a name's word
+    # a name of its own stays one, though an ordinary word hides in it ("jam", "wale", "pari")
+    assert lexicon.is_name("james") and lexicon.is_name("wales") and lexicon.is_name("paris")
+    assert lexicon.is_name("baerbock")  # not "ba" + "er" + "bock": stems are three letters or more
 
 
 def test_an_unknown_word_is_a_name_unless_it_is_a_slip_or_a_compound(lexicon: Lexicon) -> None:

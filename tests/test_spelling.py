@@ -9,7 +9,7 @@ from wordnet import fake_wordnet
 
 from bot import Bot
 from bot.bot import without_note
-from bot.editor.checks import integrity
+from bot.editor.checks import Case, integrity, judge
 from bot.lexicon import Lexicon
 from bot.spelling import Speller, edit_distance, max_edits, vocabulary
 from bot.types import Bio
@@ -122,3 +122,10 @@ def test_a_misspelt_name_in_an_earlier_question_still_resolves_a_pronoun(fake_bo
     trace = fake_bot.last_trace
     assert trace is not None and "Tsikhanouskaya" in trace.standalone and "(" not in trace.standalone
     assert not answer.text.startswith("(Reading")  # the reading belongs to the earlier answer
+
+
+def test_a_must_mention_is_not_met_by_the_reading_note(fake_bot: Bot) -> None:
+    answer = fake_bot.ask("Who is Viktar Babarika?")
+    assert "“Babaryka”" in answer.text  # the note names the corrected word…
+    case = Case(question="Who is Viktar Babarika?", must_mention=(("Babarika",),))
+    assert judge(fake_bot, case, answer) == ["mentions none of ['Babarika']"]  # …but only the answer counts

@@ -29,6 +29,8 @@ LIMIT = 4096
 # A failed send (network, 5xx, 429) is tried this many times in all, waiting BACKOFF seconds, then
 # twice that, between tries (or as long as a 429 asks, up to MAX_WAIT).
 SEND_ATTEMPTS = 3
+# Seconds per try: a background worker waits this long at most per try while Telegram is down.
+SEND_TIMEOUT = 10.0
 BACKOFF = 0.5
 MAX_WAIT = 10.0
 SORRY = "Sorry, something went wrong on our side. Please ask again in a moment."
@@ -135,15 +137,19 @@ class TelegramChannel:
             self.send(chat, piece)
 
     def send(self, chat: int | str, html: str) -> bool:
-        """Send one message with Telegram's HTML formatting, retrying a network failure, a 5xx or a 429
-        with backoff; True once Telegram has it. A 4xx other than 429 is not retried: it will not change."""
+        """Send one message with Telegram's HTML formatting, retrying a failure to connect, a 5xx or a 429
+        with backoff; True once Telegram has it. A 4xx other than 429 is not retried (it will not change),
+        nor a timeout after sending (the message may have arrived)."""
         payload = {"chat_id": chat, "text": html, "parse_mode": "HTML", "disable_web_page_preview": True}
         wait = BACKOFF
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                response = self.client.post(self.send_url, json=payload, timeout=30)
-            except httpx.TransportError as exc:
+                response = self.client.post(self.send_url, json=payload, timeout=SEND_TIMEOUT)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached Telegram: safe to send again
                 failure = f"{type(exc).__name__}: {exc}"
+            except httpx.HTTPError as exc:  # sent, and perhaps delivered: a second try could say it twice
+                log.error("telegram sendMessage failed, not retried: %s: %s", type(exc).__name__, exc)
+                return False
             else:
                 if response.status_code == 200:
                     return True

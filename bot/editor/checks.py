@@ -189,7 +189,7 @@ def judge(bot: Bot, case: Case, answer: Answer) -> list[str]:
         return [] if answer.refused else ["answered, but the case expects a refusal"]
     if answer.refused:
         return ["refused: " + answer.text.split(SUGGESTIONS_PREFIX)[0]]
-    text = answer.text.casefold()
+    text = without_note(answer.text).casefold()  # the note names the corrected word: no evidence of an answer
     for alternatives in case.must_mention:
         if not any(a.casefold() in text for a in alternatives):
             reasons.append(f"mentions none of {list(alternatives)}")

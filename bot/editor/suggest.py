@@ -10,6 +10,7 @@ from bot.bot import Bot
 from bot.editor.checks import Case, Result, run_case
 from bot.llm import LLMAnswerer
 from bot.prompts import render
+from bot.suspicious import withheld
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def candidates(bot: Bot, story: str) -> list[str]:
     questions += [f"Who is {bio.name}?" for bio in catalog.bios if story in bio.stories]
     questions += [q.question for q in info.questions]
     if isinstance(bot.answerer, LLMAnswerer):
-        questions += _from_llm(bot, info.title, "\n\n".join(c.text for c in chunks))
+        # text addressed to an assistant is withheld from the model, as when it answers
+        questions += _from_llm(bot, withheld(info.title), "\n\n".join(withheld(c.text) for c in chunks))
     return list(dict.fromkeys(questions))
 
 

@@ -221,3 +221,17 @@ def test_an_unreachable_telegram_is_retried_then_logged(caplog: pytest.LogCaptur
         channel = TelegramChannel(None, None, "t", SECRET, "http://127.0.0.1:9", http, sleep=waits.append)  # type: ignore[arg-type]
         assert channel.send(42, "hello") is False
     assert waits == [0.5, 1.0] and "failed after 3 attempt(s): ConnectError" in caplog.text
+
+
+def test_a_timeout_after_sending_is_not_retried(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[httpx.Request] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ReadTimeout("no reply", request=request)
+
+    waits: list[float] = []
+    with httpx.Client(transport=httpx.MockTransport(slow)) as http:
+        channel = TelegramChannel(None, None, "t", SECRET, "http://telegram.test", http, sleep=waits.append)  # type: ignore[arg-type]
+        assert channel.send(42, "hello") is False
+    assert len(calls) == 1 and waits == [] and "not retried: ReadTimeout" in caplog.text  # it may have arrived

@@ -84,6 +84,8 @@ def test_each_answer_can_be_rated_with_a_comment(fake_bot: Bot, tmp_path: Path) 
     assert saved.answer["citations"] and "123" in saved.answer["text"]
     assert rate(store, turns, "9 1", "", "")[2].startswith("Sorry: that answer is no longer")
     assert rate(store, turns, "1 1", "x" * 3000, "")[2].startswith("Sorry: the comment is 3000")
+    with pytest.raises(InputError):
+        store.add(0, "q", {})
 
 
 def test_a_locked_feedback_store_says_so_and_keeps_the_comment(fake_bot: Bot, tmp_path: Path) -> None:
@@ -96,8 +98,6 @@ def test_a_locked_feedback_store_says_so_and_keeps_the_comment(fake_bot: Bot, tm
         other.rollback()
     assert status == "Sorry: the rating was not saved (database is locked): please try again in a moment"
     assert comment == "useful" and turns[0].rating is None  # nothing lost: the reader can press again
-    with pytest.raises(InputError):
-        store.add(0, "q", {})
 
 
 def test_new_conversation_and_app_construction(fake_bot: Bot, tmp_path: Path) -> None:
