@@ -192,15 +192,3 @@ def names_in(question: str) -> list[str]:
     first = re.match(r"\W*\w+", question)
     rest = question[first.end() :] if first else question
     return [m.group() for m in _NAME.finditer(rest)]
-
-
-_CLAUSE_BREAK = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+")
-# Shorter pieces are list items or asides ("in 2020"), whose cosine to any question is noise.
-MIN_CLAUSE_WORDS = 4
-
-
-def clauses(sentence: str) -> list[str]:
-    """The sentence's clauses, split at commas, semicolons, colons, dashes and brackets; none when the
-    sentence is one clause."""
-    parts = [p for p in _CLAUSE_BREAK.split(sentence) if len(p.split()) >= MIN_CLAUSE_WORDS]
-    return parts if len(parts) > 1 or (parts and parts[0] != sentence.strip()) else []

@@ -26,7 +26,6 @@ from bot.cues import (
     TIME_CUE,
     TIMING,
     answer_type,
-    clauses,
     counted,
     ends_mid_text,
     is_fragment,
@@ -257,13 +256,9 @@ class Reader:
         if self.embeddings is None or not self.model.uses_encoder:
             return values
         chunk = hits[cand.hit].chunk
-        parts = clauses(cand.text)
-        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}", chunk.head, *parts])
+        vectors = self._embed([query.dense_text, f"{chunk.head} {cand.text}", chunk.head])
         values[FEATURES.index("dense")] = float(vectors[1] @ vectors[0])
         values[FEATURES.index("head_dense")] = float(vectors[2] @ vectors[0])
-        values[FEATURES.index("clause_dense")] = max(
-            float((vectors[3:] @ vectors[0]).max()) if parts else 0.0, values[FEATURES.index("dense")]
-        )
         values[FEATURES.index("soft")], values[FEATURES.index("soft_min")] = self._soft(q, cand, q.keys)
         focus = [q.keys[i] for i in cand.focus]
         values[FEATURES.index("focus")] = self._soft(q, cand, focus)[0] if focus else values[FEATURES.index("soft")]

@@ -44,11 +44,9 @@ FEATURES = (
     "length",  # words, scaled to [0, 1]
     "head_dense",  # cosine of the question and the passage's title and section ("news organisations" and
     # "What the papers say"): what the whole section is about, which one sentence may not repeat
-    "clause_dense",  # the best cosine of the question and one clause of the sentence: news packs an answer
-    # into a clause of a sentence about more ("The negotiations, involving US envoy John Coale, suggest…")
 )
 # Cheap features stand at these values while the shortlist is chosen, before any sentence is embedded.
-COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense", "clause_dense")
+COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense")
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in COSTLY)
 
 

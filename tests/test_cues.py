@@ -1,8 +1,8 @@
-"""What a question asks for and what a sentence offers: kinds, answer types, fragments, clauses."""
+"""What a question asks for and what a sentence offers: kinds, answer types, fragments."""
 
 from __future__ import annotations
 
-from bot.cues import answer_type, clauses, ends_mid_text, is_fragment, question_kind
+from bot.cues import answer_type, ends_mid_text, is_fragment, question_kind
 
 
 def test_question_kinds() -> None:
@@ -51,9 +51,3 @@ def test_a_question_about_money_wants_a_sum_not_any_number() -> None:
     assert answer_type("how_many", "Belarus has released 123 political prisoners.", "How many were freed?")
     # counting people who were paid or fined is still counting
     assert answer_type("how_many", "About 300 workers were paid late.", "How many workers were paid?")
-
-
-def test_clauses_split_a_sentence_about_more_than_its_answer() -> None:
-    sentence = "The negotiations, involving US envoy John Coale, suggest the regime is seeking to rebrand itself."
-    assert "involving US envoy John Coale" in clauses(sentence)
-    assert clauses("Maryland plans to open a replacement bridge by 2028.") == []  # one clause: nothing to add
