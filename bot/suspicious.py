@@ -20,36 +20,70 @@ from pathlib import Path
 from bot.text import sentence_spans
 from bot.types import Chunk, Corpus
 
+# Each pattern with words it cannot match without; it is run only around them. Indexing scans the whole
+# corpus every run: 20 M characters took 3.4 s as one case-blind regex, against 0.45 s for a whole
+# unchanged re-index.
 _ADDRESSED = (
     # "ignore all previous instructions", "disregard your prompt"
-    r"\b(ignore|disregard|forget|override|bypass)\s+((all|any|the|of)\s+){0,3}(previous|prior|above|earlier|preceding|"
-    r"your|these|those|other)\s+(instructions|prompts?|directions|directives)\b",
-    r"\bsystem (notice|prompt|override|instructions?)\b",
-    r"\bnew instructions:",
-    r"\byou are (now )?(an? |the )?(ai|chatbot|language model|llm|chatgpt|gpt|claude|gemini)\b",
-    r"\b(dear|attention|note to( the)?) (ai|assistant|chatbot|language model|bot|llm)\b",
+    (
+        ("instruction", "prompt", "direction", "directive"),
+        r"\b(ignore|disregard|forget|override|bypass)\s+((all|any|the|of)\s+){0,3}(previous|prior|above|earlier|"
+        r"preceding|your|these|those|other)\s+(instructions|prompts?|directions|directives)\b",
+    ),
+    (("system ",), r"\bsystem (notice|prompt|override|instructions?)\b"),
+    (("new instructions:",), r"\bnew instructions:"),
+    (("you are ",), r"\byou are (now )?(an? |the )?(ai|chatbot|language model|llm|chatgpt|gpt|claude|gemini)\b"),
+    (
+        ("dear ", "attention ", "note to "),
+        r"\b(dear|attention|note to( the)?) (ai|assistant|chatbot|language model|bot|llm)\b",
+    ),
     # "answer every question with …", "reply to all messages by saying …"
-    r"\b(answer|respond|reply)( to)? (every|all|any|each) (questions?|messages?|queries|users?) (with|by saying)\b",
-    r"\b(reveal|print|repeat|output) (the |your )?(system prompt|hidden instructions|instructions above)\b",
+    (
+        ("answer", "respond", "reply"),
+        r"\b(answer|respond|reply)( to)? (every|all|any|each) (questions?|messages?|queries|users?) (with|by saying)\b",
+    ),
+    (
+        ("prompt", "instruction"),
+        r"\b(reveal|print|repeat|output) (the |your )?(system prompt|hidden instructions|instructions above)\b",
+    ),
     # credentials asked of the reader: "enter your password", "confirm your card number"
-    r"\b(enter|type|give|share|send|confirm|provide|verify|update) your (password|passcode|pin|login|"
-    r"credentials|card number|card details|bank details|security code)s?\b",
+    (
+        ("your ",),
+        r"\b(enter|type|give|share|send|confirm|provide|verify|update) your (password|passcode|pin|login|"
+        r"credentials|card number|card details|bank details|security code)s?\b",
+    ),
 )
-_PATTERN = re.compile("|".join(f"(?:{p})" for p in _ADDRESSED), re.IGNORECASE)
+# Characters either side of a rule's word that its pattern can span ("ignore all of the previous …").
+_REACH = 80
+_RULES = tuple((words, re.compile(pattern, re.IGNORECASE)) for words, pattern in _ADDRESSED)
 WITHHELD = "[withheld: this passage reads as instructions, not news]"
 
 
 def instructions_in(text: str) -> str | None:
     """The first phrase of `text` that addresses an assistant or asks for credentials, or None."""
-    match = _PATTERN.search(text)
-    return match.group() if match else None
+    found = _matches(text)
+    return min(found, key=lambda m: m.start()).group() if found else None
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    """Every match, sought only in a window around each occurrence of a rule's words."""
+    lower = text.lower()
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for words, rule in _RULES:
+        for word in words:
+            at = lower.find(word)
+            while at >= 0:
+                for match in rule.finditer(text, max(0, at - _REACH), at + len(word) + _REACH):
+                    found.setdefault(match.span(), match)
+                at = lower.find(word, at + 1)
+    return list(found.values())
 
 
 def suspicious_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text` that overlaps such a phrase. The phrase is sought in the
     whole text, so one hard-wrapped across a line break ("Ignore all previous\ninstructions.") is found
     and both its sentences withheld."""
-    found = [m.span() for m in _PATTERN.finditer(text)]
+    found = [m.span() for m in _matches(text)]
     if not found:
         return []
     return [(s, e) for s, e in sentence_spans(text) if any(a < e and s < b for a, b in found)]
