@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 
 class JsonApi(BaseHTTPRequestHandler):
@@ -37,6 +37,31 @@ class JsonApi(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class FlakyApi(JsonApi):
+    """Answers the first `failures` requests with those statuses (`refusal` says how), then `accept`s."""
+
+    failures: ClassVar[list[int]] = []
+    sent: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.read_json()
+        if type(self).failures:
+            status = type(self).failures.pop(0)
+            payload, headers = self.refusal(status)
+            self.send_json(payload, status=status, headers=headers)
+            return
+        type(self).sent.append(body)
+        self.accept(body)
+
+    def refusal(self, status: int) -> tuple[Any, dict[str, str]]:
+        """The body and headers of a failed request."""
+        return {"ok": False}, {}
+
+    def accept(self, body: dict[str, Any]) -> None:
+        """Reply to a request that goes through."""
+        self.send_json({"ok": True})
 
 
 @contextmanager

@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
-from stub_api import JsonApi, serve
+from stub_api import FlakyApi, JsonApi, serve
 
 from bot import Bot, Settings, build_bot
 from bot.api import create_api
@@ -393,17 +393,14 @@ def test_users_hear_back_while_the_conversation_store_is_locked(client: TestClie
     assert any("Viasna" in text for text in _texts(sent))  # answered, without the lost context
 
 
-class _FlakySlack(JsonApi):
+class _FlakySlack(FlakyApi):
     failures: ClassVar[list[int]] = []
     sent: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:
-        body = self.read_json()
-        if type(self).failures:
-            status = type(self).failures.pop(0)
-            self.send_json({"ok": False}, status=status, headers={"Retry-After": "0"} if status == 429 else {})
-            return
-        type(self).sent.append(body)
+    def refusal(self, status: int) -> tuple[Any, dict[str, str]]:
+        return {"ok": False}, {"Retry-After": "0"} if status == 429 else {}
+
+    def accept(self, body: dict[str, Any]) -> None:
         self.send_json({"ok": True, "channel": body.get("channel"), "ts": "1.2"}, "application/json; charset=utf-8")
 
 

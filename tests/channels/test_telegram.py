@@ -13,7 +13,7 @@ import httpx
 import pytest
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
-from stub_api import JsonApi, serve
+from stub_api import FlakyApi, JsonApi, serve
 
 from bot import Settings, build_bot
 from bot.api import create_api
@@ -171,28 +171,25 @@ def test_users_hear_back_while_the_conversation_store_is_locked(client: TestClie
     assert "/help" in help_text and "Maria Kalesnikava" in answer  # answered, without the lost context
 
 
-class _FlakyApi(JsonApi):
-    """Fails the first `failures` sends with `status` (and Telegram's retry_after on a 429)."""
+class _FlakyTelegram(FlakyApi):
+    """Telegram's failures carry its retry_after on a 429."""
 
     failures: ClassVar[list[int]] = []
     sent: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:
-        body = self.read_json()
-        if type(self).failures:
-            status = type(self).failures.pop(0)
-            parameters = {"retry_after": 3} if status == 429 else {}
-            self.send_json({"ok": False, "error_code": status, "parameters": parameters}, status=status)
-            return
-        type(self).sent.append(body)
+    def refusal(self, status: int) -> tuple[Any, dict[str, str]]:
+        parameters = {"retry_after": 3} if status == 429 else {}
+        return {"ok": False, "error_code": status, "parameters": parameters}, {}
+
+    def accept(self, body: dict[str, Any]) -> None:
         self.send_json({"ok": True, "result": {}})
 
 
 @pytest.fixture
 def flaky() -> Iterator[tuple[TelegramChannel, list[float]]]:
-    _FlakyApi.sent.clear()
+    _FlakyTelegram.sent.clear()
     waits: list[float] = []
-    with serve(_FlakyApi) as url, httpx.Client() as http:
+    with serve(_FlakyTelegram) as url, httpx.Client() as http:
         channel = TelegramChannel(None, None, "123:abc", SECRET, url, http, sleep=waits.append)  # type: ignore[arg-type]
         yield channel, waits
 
@@ -210,9 +207,9 @@ def test_sends_are_retried_with_backoff(
     flaky: tuple[TelegramChannel, list[float]], failures: list[int], delivered: bool, waits: list[float]
 ) -> None:
     channel, slept = flaky
-    _FlakyApi.failures = list(failures)
+    _FlakyTelegram.failures = list(failures)
     assert channel.send(42, "hello") is delivered
-    assert slept == waits and len(_FlakyApi.sent) == int(delivered)
+    assert slept == waits and len(_FlakyTelegram.sent) == int(delivered)
 
 
 def test_an_unreachable_telegram_is_retried_then_logged(caplog: pytest.LogCaptureFixture) -> None:
