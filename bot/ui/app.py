@@ -184,8 +184,10 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
         app.load(on_load, story, [story, *story_outputs])
         # "&embed=1" (the widget) shows the chat alone: no story picker, no Editor tab in a reader's frame.
         app.load(None, None, None, js=EMBED_JS)
+        # A reader's switch only (`input`, not `change`): the load above also sets the story, and a reset
+        # fired by it arrived late on a loaded machine and wiped the question the reader had just sent.
         # One event, not a chain: a question asked right after switching must not be wiped by a late reset.
-        story.change(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
+        story.input(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
 
         def respond(q: str, t: list[Turn], s: str) -> Iterator[Update]:
             yield from ask(bot, q, t, s)
