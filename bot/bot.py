@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +32,7 @@ from bot.retrieve import Query, Retriever, make_query
 from bot.snapshot import Catalog, StoryInfo
 from bot.spelling import Correction, Speller, vocabulary
 from bot.suspicious import in_corpus
-from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Bio, Chunk, Citation, Draft, DraftSentence, Hit
+from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit
 from bot.verify import Evidence, assess, idf_table, known_word, spelled_out, unknown_idf
 
 
@@ -230,19 +229,17 @@ class Bot:
         """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions."""
         if evidence.unclear_person:
             return Answer(
-                text=f"Who do you mean by “{evidence.unclear_person}”? Name the person and ask again.", refused=True
+                refused=True, reason=f"Who do you mean by “{evidence.unclear_person}”? Name the person and ask again."
             )
-        text = "The sources here don't say."
+        reason = "The sources here don't say."
         if evidence.missing:
             names = ", ".join(f"“{m}”" for m in evidence.missing[:3])
-            text += f" Nothing in the stories I have mentions {names}."
+            reason += f" Nothing in the stories I have mentions {names}."
         else:
-            text += " I couldn't find a passage that answers this question."
+            reason += " I couldn't find a passage that answers this question."
         asked = question.casefold().strip()
         suggestions = [q for q in self.suggested_questions(story) if q.casefold().strip() != asked][:2]
-        if suggestions:
-            text += SUGGESTIONS_PREFIX + SUGGESTIONS_SEPARATOR.join(suggestions)
-        return Answer(text=text, citations=(), refused=True)
+        return Answer(refused=True, reason=reason, suggestions=tuple(suggestions))
 
     def suggested_questions(self, story: str | None = None) -> list[str]:
         """The suggested questions of one story, or of all stories."""
@@ -283,16 +280,7 @@ def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:
     if not corrections:
         return answer
     readings = ", ".join(f"“{c.typed}” as “{c.name}”" for c in corrections)
-    return replace(answer, text=f"(Reading {readings}.) {answer.text}")
-
-
-_NOTE = re.compile(r"^\(Reading “[^\n]*?”\.\)\s*")
-
-
-def without_note(text: str) -> str:
-    """An answer's text without its lead note on readings ("(Reading “X” as “Y”.) "): the note is
-    ours, not a claim, so checks of what the sources support skip it."""
-    return _NOTE.sub("", text, count=1)
+    return replace(answer, note=f"Reading {readings}.")
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -320,12 +308,12 @@ def clean_question(question: object, max_chars: int) -> str:
 
 
 def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
-    """Number the (chunk, quote) pairs in order of use and put markers before each sentence's end."""
+    """Number the (chunk, quote) pairs in order of use; each sentence keeps the numbers it rests on."""
     numbers: dict[tuple[str, str], int] = {}
     citations: list[Citation] = []
-    parts = []
+    said = []
     for sentence in sentences:
-        marks = []
+        cited = []
         for source, quote in zip(sentence.sources, sentence.quotes, strict=True):
             chunk = hits[source].chunk
             key = (chunk.id, quote)
@@ -336,19 +324,9 @@ def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
                         numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote
                     )
                 )
-            marks.append(f"[{numbers[key]}]")
-        parts.append(_with_markers(sentence.text, " ".join(marks)))
-    return Answer(text=" ".join(parts), citations=tuple(citations), refused=False)
-
-
-def _with_markers(sentence: str, marks: str) -> str:
-    body = sentence.rstrip()
-    end = len(body)
-    while end and body[end - 1] in ".!?\"'”’":
-        end -= 1
-    if end and body[end - 1] == " ":
-        end -= 1
-    return f"{body[:end]} {marks}{body[end:]}" if end < len(body) else f"{body} {marks}"
+            cited.append(numbers[key])
+        said.append(AnswerSentence(sentence.text.strip(), tuple(cited)))
+    return Answer(sentences=tuple(said), citations=tuple(citations))
 
 
 def _reader(

@@ -21,12 +21,12 @@ from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
 from bot.faithful_train import add_parser as add_faithful_parser
 from bot.faithful_train import cmd_train_faithful, seed_idf
+from bot.present import remembered, terminal, to_json
 from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
 from bot.redact import install as install_redaction
 from bot.redact import redact
 from bot.suspicious import in_chunks
-from bot.types import Answer
 
 EXIT_ERROR = 2
 
@@ -159,9 +159,9 @@ def cmd_ask(bot: Bot, args: argparse.Namespace) -> int:
     history = _read_history(args.history) if args.history else None
     answer = bot.ask(args.question, history=history, story=args.story)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:
-        print(render_answer(answer))
+        print(terminal(answer))
     return 0
 
 
@@ -182,20 +182,8 @@ def cmd_chat(bot: Bot, args: argparse.Namespace) -> int:
         except InputError as exc:
             print(f"storybot: {exc}")
             continue
-        print(render_answer(answer), end="\n\n")
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
-
-
-def render_answer(answer: Answer) -> str:
-    """The answer, then its numbered sources with their quoted passages."""
-    lines = [answer.text]
-    if answer.citations:
-        lines += ["", "Sources:"]
-    for c in answer.citations:
-        where = c.section or (f"bio of {c.entity}" if c.entity else "article")
-        lines.append(f"[{c.number}] {c.title} — {where}" + (f" <{c.url}>" if c.url else ""))
-        lines.append(f"    “{c.quote}”")
-    return "\n".join(lines)
+        print(terminal(answer), end="\n\n")
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": remembered(answer)}]
 
 
 def _read_history(path: Path) -> Any:

@@ -16,18 +16,17 @@ from bot.config import Settings
 from bot.conversation import Message, RuleCondenser
 from bot.embeddings import verify_sha256
 from bot.errors import ModelError
+from bot.present import LEADING_MARKERS, MARKER, for_history
 from bot.prompts import render
 from bot.redact import redact
 from bot.retrieve import Query
 from bot.suspicious import withheld
 from bot.text import sentence_spans
-from bot.types import SUGGESTIONS_PREFIX, Bio, Draft, DraftSentence, Hit
+from bot.types import Bio, Draft, DraftSentence, Hit
 
 log = logging.getLogger(__name__)
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
-_MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+")
 
 
 class LlamaCppChatModel(BaseChatModel):
@@ -81,7 +80,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
 
 
 def _numbers(markers: str) -> list[int]:
-    return [int(n) for group in _MARKER.findall(markers) for n in re.findall(r"\d+", group)]
+    return [int(n) for group in MARKER.findall(markers) for n in re.findall(r"\d+", group)]
 
 
 def parse_answer(text: str, n_passages: int) -> Draft:
@@ -96,14 +95,14 @@ def parse_answer(text: str, n_passages: int) -> Draft:
     pieces: list[tuple[str, list[int]]] = []
     for start, end in sentence_spans(body):
         raw = body[start:end]
-        lead = _LEADING_MARKERS.match(raw)
+        lead = LEADING_MARKERS.match(raw)
         if lead and pieces:
             pieces[-1][1].extend(_numbers(lead.group()))
             raw = raw[lead.end() :]
         pieces.append((raw, _numbers(raw)))
     sentences = []
     for raw, numbers in pieces:
-        clean = _MARKER.sub("", raw).strip()
+        clean = MARKER.sub("", raw).strip()
         sources = tuple(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= n_passages))
         if clean:
             sentences.append(DraftSentence(clean, sources))
@@ -169,21 +168,16 @@ class LLMCondenser:
         if not history:
             return question
         # Citation markers in earlier answers mean nothing to the rewriter and leak into its output.
-        turns = [{**m, "content": _for_condensing(m["content"])} for m in history[-8:]]
+        turns = [{**m, "content": for_history(m["content"])} for m in history[-8:]]
         prompt = render("condense", history=turns, question=question)
         try:
             reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()
         except Exception as exc:
             log.warning("chat model failed to condense, using rules: %s", redact(str(exc)))
             reply = ""
-        line = _MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
+        line = MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
         ruled = self.fallback.condense(question, history, bios)
         unresolved = _PERSON_PRONOUN.search(line) and ruled != question and not _PERSON_PRONOUN.search(ruled)
         if not line or len(line) > 3 * len(question) + 200 or unresolved:
             return ruled  # the model's rewrite is unusable, or left a "he" the rules can resolve
         return line
-
-
-def _for_condensing(content: str) -> str:
-    """An earlier message without citation markers or a refusal's suggested questions, which mislead rewriting."""
-    return _MARKER.sub("", content.split(SUGGESTIONS_PREFIX)[0])

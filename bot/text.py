@@ -122,14 +122,3 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, each an exact substring of it."""
     return [text[s:e] for s, e in sentence_spans(text)]
-
-
-_CITED_SENTENCE = re.compile(r"\S.*?\][.!?\"”’]*(?=\s|$)")
-
-
-def cited_sentences(text: str) -> list[str]:
-    """The sentences of an answer, each ending with its [n] markers (and closing punctuation)."""
-    matches = list(_CITED_SENTENCE.finditer(text))
-    sentences = [m.group() for m in matches]
-    rest = text[matches[-1].end() if matches else 0 :].strip()
-    return [*sentences, rest] if rest else (sentences or [text])

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["story", "bio"]
+from bot import present  # renders an Answer; it needs these types for annotations only
 
-# How a refusal's text lists questions the sources do cover; the web UI turns them back into buttons.
-SUGGESTIONS_PREFIX = " You could ask: "
-SUGGESTIONS_SEPARATOR = " / "
+Kind = Literal["story", "bio"]
 
 
 @dataclass(frozen=True)
@@ -119,20 +117,34 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What the bot says: text with [n] markers, the numbered citations, and whether it declined."""
+class AnswerSentence:
+    """One sentence of an answer and the numbers of the citations it rests on."""
 
     text: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says: sentences with their citation numbers and the numbered citations, or a refusal
+    with its reason and the covered questions it suggests. `note` tells the reader how a misspelt name was
+    read. `bot.present` renders it for each surface; nothing parses it back from text."""
+
+    sentences: tuple[AnswerSentence, ...] = ()
     citations: tuple[Citation, ...] = ()
     refused: bool = False
+    reason: str = ""
+    suggestions: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """The answer as one line of plain text with `[n]` markers (rendered, see `bot.present.plain`)."""
+        return present.plain(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape every surface uses: exactly `text`, `citations`, `refused`."""
-        return {
-            "text": self.text,
-            "citations": [asdict(c) for c in self.citations],
-            "refused": self.refused,
-        }
+        """The JSON shape every surface uses (see `bot.present.to_json`)."""
+        return present.to_json(self)
 
 
 @dataclass(frozen=True)

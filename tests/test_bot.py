@@ -54,9 +54,10 @@ def test_unknown_story_is_named(fake_bot: Bot) -> None:
 def test_answer_json_has_exactly_the_documented_fields(fake_bot: Bot) -> None:
     answer = fake_bot.ask("How many political prisoners did Belarus release?")
     data = json.loads(json.dumps(answer.to_dict()))
-    assert set(data) == {"text", "citations", "refused"}
+    assert set(data) == {"text", "sentences", "citations", "refused", "reason", "suggestions", "note"}
     assert set(data["citations"][0]) == {"number", "chunk_id", "story_id", "section", "entity", "title", "url", "quote"}
     assert data["citations"][0]["number"] == 1 and "[1]" in data["text"]
+    assert data["sentences"][0]["citations"] == [1] and data["sentences"][0]["text"] in data["text"].replace(" [1]", "")
 
 
 def test_every_sentence_carries_a_marker_and_quotes_are_exact(fake_bot: Bot) -> None:

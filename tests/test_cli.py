@@ -42,7 +42,7 @@ def test_index_ask_and_json(tmp_path: Path, indexed: Path) -> None:
         "[1]" in text.stdout and "Sources:" in text.stdout and "Belarus releases 123 political prisoners" in text.stdout
     )
     data = json.loads(run(tmp_path, "ask", "Who is Kolesnikova?", "--json", corpus=indexed).stdout)
-    assert set(data) == {"text", "citations", "refused"}
+    assert set(data) == {"text", "sentences", "citations", "refused", "reason", "suggestions", "note"}
     assert data["citations"][0]["entity"] == "Maria Kalesnikava"
 
 

@@ -8,7 +8,6 @@ import pytest
 from wordnet import fake_wordnet
 
 from bot import Bot
-from bot.bot import without_note
 from bot.editor.checks import Case, integrity, judge
 from bot.lexicon import Lexicon
 from bot.spelling import Speller, edit_distance, max_edits, vocabulary
@@ -112,7 +111,8 @@ def test_the_answer_says_which_reading_it_took(fake_bot: Bot) -> None:
 
 def test_the_editor_check_judges_the_answer_not_the_reading_note(fake_bot: Bot) -> None:
     answer = fake_bot.ask("Who is Viktar Babarika?")
-    assert answer.citations and without_note(answer.text) == answer.text.split(".) ", 1)[1]
+    assert answer.citations and answer.note == "Reading “Babarika” as “Babaryka”."
+    assert not any("Reading" in s.text for s in answer.sentences)
     assert integrity(fake_bot, answer) == []  # the note is ours, not a claim needing a citation
 
 

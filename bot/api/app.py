@@ -20,8 +20,8 @@ from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_js
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
+from bot.present import pieces, plain, sources_text, to_json
 from bot.redact import install as install_redaction
-from bot.text import cited_sentences
 from bot.types import Answer
 
 MODEL_ID = "storybot"
@@ -152,7 +152,7 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
         answer = await _answer(bot, body.question, body.history, body.story)
         if stream:
             return StreamingResponse(_ask_events(answer), media_type="text/event-stream")
-        return JSONResponse(answer.to_dict())
+        return JSONResponse(to_json(answer))
 
     @api.get("/v1/models")
     async def models(request: Request) -> dict[str, Any]:
@@ -213,29 +213,21 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
     return content or ""
 
 
-def sources_text(answer: Answer) -> str:
-    """The numbered sources as plain text, appended to chat answers."""
-    lines = [
-        f"[{c.number}] {c.title} — {c.section or c.entity or 'article'}: “{c.quote}”" + (f" {c.url}" if c.url else "")
-        for c in answer.citations
-    ]
-    return "\n\nSources:\n" + "\n".join(lines) if lines else ""
-
-
 def _sse(data: Any, event: str | None = None) -> str:
     head = f"event: {event}\n" if event else ""
     return f"{head}data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _ask_events(answer: Answer) -> Iterator[str]:
-    for i, sentence in enumerate(cited_sentences(answer.text)):
-        yield _sse({"text": sentence if i == 0 else " " + sentence}, "delta")
-    yield _sse(answer.to_dict()["citations"], "citations")
-    yield _sse(answer.to_dict(), "done")
+    data = to_json(answer)
+    for i, piece in enumerate(pieces(answer)):
+        yield _sse({"text": piece if i == 0 else " " + piece}, "delta")
+    yield _sse(data["citations"], "citations")
+    yield _sse(data, "done")
 
 
 def _completion(answer: Answer, model: str) -> dict[str, Any]:
-    message = {"role": "assistant", "content": answer.text + sources_text(answer)}
+    message = {"role": "assistant", "content": plain(answer) + sources_text(answer)}
     return {
         "id": "chatcmpl-storybot",
         "object": "chat.completion",
@@ -243,21 +235,21 @@ def _completion(answer: Answer, model: str) -> dict[str, Any]:
         "model": model,
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "citations": answer.to_dict()["citations"],
+        "citations": to_json(answer)["citations"],
         "refused": answer.refused,
     }
 
 
 def _chat_chunks(answer: Answer, model: str) -> Iterator[str]:
     base = {"id": "chatcmpl-storybot", "object": "chat.completion.chunk", "created": 0, "model": model}
-    pieces = [s if i == 0 else " " + s for i, s in enumerate(cited_sentences(answer.text))] + [sources_text(answer)]
+    parts = [s if i == 0 else " " + s for i, s in enumerate(pieces(answer))] + [sources_text(answer)]
     yield _sse(
         {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
     )
-    for piece in filter(None, pieces):
+    for piece in filter(None, parts):
         yield _sse({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
     final = {"index": 0, "delta": {}, "finish_reason": "stop"}
-    yield _sse({**base, "choices": [final], "citations": answer.to_dict()["citations"], "refused": answer.refused})
+    yield _sse({**base, "choices": [final], "citations": to_json(answer)["citations"], "refused": answer.refused})
     yield "data: [DONE]\n\n"
 
 

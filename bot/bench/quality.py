@@ -23,7 +23,6 @@ from bot.editor.checks import load_cases, run_case
 from bot.errors import BotError
 from bot.faithful import Faithfulness
 from bot.retrieve import make_query
-from bot.text import sentence_spans
 from bot.types import Answer, Citation, Corpus, Section, Story
 
 KS = (1, 5, 10)
@@ -204,23 +203,15 @@ def seed_suite(bot: Bot, cases_file: Path, limit: int | None = None) -> dict[str
 
 # --- 5. citation precision -----------------------------------------------------------------------
 
-_MARKS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
-
 
 def cited_pairs(answer: Answer) -> list[tuple[str, str]]:
-    """(sentence, quoted passage) for every citation marker in an answer."""
+    """(sentence, quoted passage) for every citation of every answer sentence."""
     return [(sentence, citation.quote) for sentence, citation in _cited(answer)]
 
 
 def _cited(answer: Answer) -> list[tuple[str, Citation]]:
     by_number = {c.number: c for c in answer.citations}
-    pairs = []
-    for start, end in sentence_spans(answer.text):
-        sentence = answer.text[start:end]
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-        plain = re.sub(r"\s+([.!?,;:])", r"\1", _MARKS.sub(" ", sentence)).strip()
-        pairs += [(plain, by_number[n]) for n in numbers if n in by_number]
-    return pairs
+    return [(s.text, by_number[n]) for s in answer.sentences for n in s.citations if n in by_number]
 
 
 Judged = tuple[str, Answer, dict[str, float]]  # question, answer, IDF table of the corpus it came from

@@ -30,14 +30,10 @@ from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
-from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR, Answer, Citation
+from bot.present import SLACK_SECTION_CHARS, SORRY, plain, remembered, shorten, slack_blocks, slack_escape, slack_text
 
 log = logging.getLogger(__name__)
-SECTION_CHARS = 3000  # Block Kit's limit on a section's text
-CONTEXT_ELEMENTS = 10  # Block Kit's limit on a context block's elements
 MAX_BLOCKS = 50  # Block Kit's limit per message
-QUOTE_CHARS = 150
-TITLE_CHARS = 150
 HELP = (
     "Ask me about the news stories I know; I answer in the thread. Every answer quotes its sources, numbered like [1]."
 )
@@ -45,81 +41,7 @@ HELP = (
 # (a 429 waits as long as Slack's Retry-After says).
 RETRIES = 2
 BACKOFF = 0.5
-SORRY = "Sorry, something went wrong on our side. Please ask again in a moment."
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-# Slack has no escape for its formatting characters, so hostile text gets look-alikes that cannot pair up.
-LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
-
-
-def escape(text: str) -> str:
-    """Text safe in mrkdwn: no mentions, links or formatting can be smuggled in (`<!channel>` shows as text)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(LOOKALIKES)
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut on a word boundary with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def link(url: str | None, label: str) -> str:
-    """`label` (already escaped) linked to `url` when it is an http(s) address, else just the label."""
-    if not url or not url.startswith(("http://", "https://")) or len(url) > 2000:
-        return label  # a url such as "!channel" would turn `<url|label>` into a mention
-    safe = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
-    return f"<{safe}|{label.replace('|', '¦')}>"
-
-
-def source_line(c: Citation) -> str:
-    """One numbered source: bold number, linked title, where in the article, shortened quote."""
-    title = link(c.url, escape(shorten(c.title, TITLE_CHARS)))
-    where = c.section or c.entity or "article"
-    where = "" if where == c.title else f" — {escape(where)}"  # a bio's entity is its title: say it once
-    return f"*[{c.number}]* {title}{where}: “{escape(shorten(c.quote, QUOTE_CHARS))}”"
-
-
-def split_text(text: str, limit: int = SECTION_CHARS) -> list[str]:
-    """Escaped text in pieces of at most `limit`, cut at lines, then sentence ends, then spaces; never in `&amp;`."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n"), window.rfind(". ") + 1, window.rfind("] ") + 1)
-        if cut <= 0:
-            cut = window.rfind(" ")
-        if cut <= 0:
-            amp = window.rfind("&", limit - 5)
-            cut = amp if amp > 0 and ";" not in window[amp:] else limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*pieces, rest] if rest else pieces
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    # verbatim: Slack must not auto-link bare URLs or channel names found in corpus text.
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def answer_blocks(answer: Answer) -> list[dict[str, Any]]:
-    """Block Kit for an answer: sections of text, then context blocks of numbered sources."""
-    if answer.refused:
-        return refusal_blocks(answer)
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": _mrkdwn(p)} for p in split_text(escape(answer.text))]
-    lines = [source_line(c) for c in answer.citations]
-    for start in range(0, len(lines), CONTEXT_ELEMENTS):
-        blocks.append({"type": "context", "elements": [_mrkdwn(x) for x in lines[start : start + CONTEXT_ELEMENTS]]})
-    return blocks
-
-
-def refusal_blocks(answer: Answer) -> list[dict[str, Any]]:
-    """A refusal as a plain italic note, with the covered questions it suggests as a list."""
-    text, _, rest = answer.text.partition(SUGGESTIONS_PREFIX)
-    suggestions = [q for q in rest.split(SUGGESTIONS_SEPARATOR) if q.strip()]
-    body = f"_Not in the sources._ {escape(text)}"
-    if suggestions:
-        body += "\nThe sources do cover:\n" + "\n".join(f"• {escape(q)}" for q in suggestions)
-    return [{"type": "section", "text": _mrkdwn(piece)} for piece in split_text(body)]
-
-
 # Event ids remembered against replays (a signed request may be sent again within Slack's 5 minutes).
 SEEN_EVENTS = 10_000
 
@@ -186,7 +108,7 @@ class SlackChannel:
         channel, thread = event["channel"], str(event.get("thread_ts") or event.get("ts"))
         question = question_of(event)
         if not question:
-            self.post(channel, thread, HELP, [{"type": "section", "text": _mrkdwn(HELP)}])
+            self.post(channel, thread, HELP, [{"type": "section", "text": slack_text(HELP)}])
             return
         conversation = f"slack:{team}:{channel}:{thread}"
         history = carry_on(self.store.history, conversation) or []  # unreadable: answer without the context
@@ -195,12 +117,12 @@ class SlackChannel:
         except Exception as exc:
             if not isinstance(exc, BotError):
                 log.exception("answering a Slack event failed")  # loud in the log; the user still hears back
-            note = escape(f"Sorry: {exc}" if isinstance(exc, BotError) else SORRY)
-            self.post(channel, thread, note, [{"type": "section", "text": _mrkdwn(note)}])
+            note = slack_escape(f"Sorry: {exc}" if isinstance(exc, BotError) else SORRY)
+            self.post(channel, thread, note, [{"type": "section", "text": slack_text(note)}])
             return
-        carry_on(self.store.add_turn, conversation, question, answer.text)
-        blocks = answer_blocks(answer)
-        fallback = escape(shorten(answer.text, SECTION_CHARS))
+        carry_on(self.store.add_turn, conversation, question, remembered(answer))
+        blocks = slack_blocks(answer)
+        fallback = slack_escape(shorten(plain(answer), SLACK_SECTION_CHARS))
         for start in range(0, len(blocks), MAX_BLOCKS):
             self.post(channel, thread, fallback, blocks[start : start + MAX_BLOCKS])
 

@@ -22,10 +22,9 @@ from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
-from bot.types import Answer
+from bot.present import SORRY, remembered, telegram_html, telegram_messages
 
 log = logging.getLogger(__name__)
-LIMIT = 4096
 # A failed send (network, 5xx, 429) is tried this many times in all, waiting BACKOFF seconds, then
 # twice that, between tries (or as long as a 429 asks, up to MAX_WAIT).
 SEND_ATTEMPTS = 3
@@ -33,45 +32,10 @@ SEND_ATTEMPTS = 3
 SEND_TIMEOUT = 10.0
 BACKOFF = 0.5
 MAX_WAIT = 10.0
-SORRY = "Sorry, something went wrong on our side. Please ask again in a moment."
-QUOTE_CHARS = 200
 HELP = (
     "Ask me about the news stories I know. Every answer quotes its sources, numbered like [1].\n"
     "/help shows this, /start begins a new conversation."
 )
-
-
-def format_answer(answer: Answer) -> str:
-    """The answer in Telegram HTML: escaped text, then numbered sources with shortened quotes and links."""
-    lines = [escape(answer.text)]
-    if answer.citations:
-        lines.append("\n<b>Sources</b>")
-    for c in answer.citations:
-        title = escape(c.title)
-        if c.url:
-            title = f'<a href="{escape(c.url, quote=True)}">{title}</a>'
-        where = escape(c.section or c.entity or "article")
-        quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-        lines.append(f"[{c.number}] {title} — {where}\n<i>“{escape(quote)}”</i>")
-    return "\n".join(lines)
-
-
-def split_message(text: str, limit: int = LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at blank lines, then lines, then spaces; tags never cut."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut <= 0:
-            cut = window.rfind(" ")
-        if cut <= 0:
-            cut = limit
-        while window.count("<", 0, cut) > window.count(">", 0, cut) and cut > 1:  # inside a tag: cut before it
-            cut = window.rfind("<", 0, cut)
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*pieces, rest] if rest else pieces
 
 
 def wanted(update: object) -> tuple[int | str, str] | None:
@@ -132,8 +96,8 @@ class TelegramChannel:
             log.exception("answering a Telegram message failed")  # loud in the log; the user still hears back
             self.send(chat, escape(SORRY))
             return
-        carry_on(self.store.add_turn, conversation, text, answer.text)
-        for piece in split_message(format_answer(answer)):
+        carry_on(self.store.add_turn, conversation, text, remembered(answer))
+        for piece in telegram_messages(telegram_html(answer)):
             self.send(chat, piece)
 
     def send(self, chat: int | str, html: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -12,13 +11,12 @@ from typing import Any
 
 import yaml
 
-from bot.bot import Bot, without_note
+from bot.bot import Bot
 from bot.errors import BotError, InputError
-from bot.text import cited_sentences
-from bot.types import SUGGESTIONS_PREFIX, Answer, Citation
+from bot.present import claims
+from bot.types import Answer, Citation
 
 Message = dict[str, str]
-_MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 
 
 class CasesError(InputError):
@@ -172,7 +170,7 @@ def run_case(bot: Bot, case: Case) -> Result:
     try:
         answer = bot.ask(case.question, history=history, story=case.story)
     except BotError as exc:
-        return Result(case, Answer(text=str(exc), refused=True), (f"error: {exc}",), time.perf_counter() - started)
+        return Result(case, Answer(refused=True, reason=str(exc)), (f"error: {exc}",), time.perf_counter() - started)
     seconds = time.perf_counter() - started
     return Result(case, answer, tuple(judge(bot, case, answer)), seconds)
 
@@ -188,8 +186,8 @@ def judge(bot: Bot, case: Case, answer: Answer) -> list[str]:
     if case.refused is True:
         return [] if answer.refused else ["answered, but the case expects a refusal"]
     if answer.refused:
-        return ["refused: " + answer.text.split(SUGGESTIONS_PREFIX)[0]]
-    text = without_note(answer.text).casefold()  # the note names the corrected word: no evidence of an answer
+        return ["refused: " + answer.reason]
+    text = claims(answer).casefold()  # not the note: it names the corrected word, no evidence of an answer
     for alternatives in case.must_mention:
         if not any(a.casefold() in text for a in alternatives):
             reasons.append(f"mentions none of {list(alternatives)}")
@@ -218,15 +216,13 @@ def integrity(bot: Bot, answer: Answer) -> list[str]:
         chunk = bot.passage(citation.chunk_id)
         if chunk is None or citation.quote not in chunk.text:
             reasons.append(f"quote [{citation.number}] is not found verbatim in the corpus")
-    for sentence in cited_sentences(without_note(answer.text)):
-        numbers = [int(n) for n in _MARKER.findall(sentence)]
-        if not numbers:
-            reasons.append(f"sentence without a citation: {sentence[:60]!r}")
+    for sentence in answer.sentences:
+        if not sentence.citations:
+            reasons.append(f"sentence without a citation: {sentence.text[:60]!r}")
             continue
-        claim = _MARKER.sub("", sentence).strip()
-        cited = [quotes[n] for n in numbers if n in quotes]
-        if not any(bot.faithfulness.supports(claim, c.quote, c.entity, bot.idf()) for c in cited):
-            reasons.append(f"sentence not supported by its citations: {sentence[:60]!r}")
+        cited = [quotes[n] for n in sentence.citations if n in quotes]
+        if not any(bot.faithfulness.supports(sentence.text, c.quote, c.entity, bot.idf()) for c in cited):
+            reasons.append(f"sentence not supported by its citations: {sentence.text[:60]!r}")
     return reasons
 
 

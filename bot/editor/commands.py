@@ -14,6 +14,10 @@ from bot.bot import Bot
 from bot.editor.checks import Result, load_cases, run_cases, story_cases, summary
 from bot.editor.report import cited_labels, render_report
 from bot.errors import InputError
+from bot.present import shorten
+
+# The terminal summary shows this many characters of each answer; the report has them whole.
+SHORT_ANSWER = 160
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -83,7 +87,7 @@ def print_table(results: list[Result], title: str) -> None:
         table.add_column(column, overflow="fold")
     for r in results:
         verdict = "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]\n" + "\n".join(r.reasons)
-        short = r.answer.text if len(r.answer.text) <= 160 else r.answer.text[:157] + "…"
+        short = shorten(r.answer.text, SHORT_ANSWER)
         table.add_row(
             _plain(r.case.question),
             verdict,

@@ -6,6 +6,7 @@ import datetime as dt
 from html import escape
 
 from bot.editor.checks import Result, summary
+from bot.present import where
 
 _STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -51,8 +52,7 @@ def _case(i: int, result: Result) -> str:
     reasons = "".join(f"<li>{escape(r)}</li>" for r in result.reasons)
     why = f'<ul class="reasons">{reasons}</ul>' if reasons else ""
     sources = "".join(
-        f"<li>[{c.number}] {escape(c.title)} — {escape(c.section or c.entity or 'article')}"
-        f"<blockquote>{escape(c.quote)}</blockquote></li>"
+        f"<li>[{c.number}] {escape(c.title)} — {escape(where(c))}<blockquote>{escape(c.quote)}</blockquote></li>"
         for c in answer.citations
     )
     text_class = ' class="refused"' if answer.refused else ""

@@ -15,7 +15,7 @@ from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError
 from bot.feedback import FeedbackStore
-from bot.text import cited_sentences
+from bot.present import remembered
 from bot.types import Answer
 from bot.ui import render
 from bot.ui.editor import editor_tab, listed_stories
@@ -26,6 +26,7 @@ ALL_STORIES = ""
 MAX_SUGGESTIONS = 6
 # Gap between streamed sentences: long enough for the browser to paint each, short enough not to notice.
 SENTENCE_DELAY = 0.04
+# Shown after "Sorry:" in the chat; the details go to the log.
 GENERIC_ERROR = "Something went wrong on our side; please try again."
 ASSETS = Path(__file__).resolve().parent
 
@@ -39,7 +40,7 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
         if turn.answer is not None and turn.error is None:
             messages += [
                 {"role": "user", "content": turn.question},
-                {"role": "assistant", "content": turn.answer["text"]},
+                {"role": "assistant", "content": remembered(turn.answer)},
             ]
     return messages
 
@@ -68,16 +69,14 @@ def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterat
         yield render.conversation(turns), turns, question
         return
     assert answer is not None
-    data = answer.to_dict()
-    if not answer.refused:
-        sentences = cited_sentences(answer.text)
-        for shown in range(1, len(sentences)):
-            # A new list each time: Gradio may still hold the previous one.
-            turns = [*turns[:-1], replace(turns[-1], answer={**data, "text": " ".join(sentences[:shown])}, draft="")]
-            yield render.conversation(turns), turns, ""
-            time.sleep(SENTENCE_DELAY)
+    for shown in range(1, len(answer.sentences)):
+        # A new list each time: Gradio may still hold the previous one.
+        partial = replace(answer, sentences=answer.sentences[:shown])
+        turns = [*turns[:-1], replace(turns[-1], answer=partial, draft="")]
+        yield render.conversation(turns), turns, ""
+        time.sleep(SENTENCE_DELAY)
     passages = {c.chunk_id: _passage(bot, c.chunk_id) for c in answer.citations}
-    turns = [*turns[:-1], replace(turns[-1], answer=data, passages=passages, pending=False, draft="")]
+    turns = [*turns[:-1], replace(turns[-1], answer=answer, passages=passages, pending=False, draft="")]
     yield render.conversation(turns), turns, ""
 
 
@@ -117,7 +116,7 @@ def rate(
     if turn.answer is None or turn.pending:
         return render.conversation(turns), turns, "Wait for the answer, then rate it.", comment
     try:
-        store.add(rating, turn.question, turn.answer, comment, story or None)
+        store.add(rating, turn.question, turn.answer.to_dict(), comment, story or None)
     except BotError as exc:
         return render.conversation(turns), turns, f"Sorry: {exc}", comment
     turns = [*turns[:index], replace(turn, rating=rating), *turns[index + 1 :]]

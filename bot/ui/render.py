@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from bot.present import note_text, where, with_markers
 from bot.snapshot import StoryInfo
-from bot.types import SUGGESTIONS_PREFIX, SUGGESTIONS_SEPARATOR
+from bot.types import Answer, Citation
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
-_MARKER = re.compile(r"\[(\d{1,2})\]")
 
 
 @dataclass
 class Turn:
-    """One question and what came back: an `Answer` JSON, or an error message for the reader."""
+    """One question and what came back: an `Answer`, or an error message for the reader."""
 
     question: str
-    answer: dict[str, Any] | None = None
+    answer: Answer | None = None
     error: str | None = None
     passages: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: bool = False
@@ -52,7 +51,7 @@ def _turn(index: int, turn: Turn) -> str:
         body = f'<div class="sb-a sb-pending sb-draft">{note}{escape(turn.draft)}</div>'
     elif turn.answer is None:
         body = '<div class="sb-a sb-pending">Looking through the sources…</div>'
-    elif turn.answer.get("refused"):
+    elif turn.answer.refused:
         body = _refusal(turn.answer)
     else:
         body = _answer(index, turn)
@@ -72,33 +71,33 @@ def _rating(index: int, rating: int | None) -> str:
 
 
 def _answer(index: int, turn: Turn) -> str:
-    assert turn.answer is not None
-    numbers = {c["number"] for c in turn.answer["citations"]}
+    answer = turn.answer
+    assert answer is not None
+    numbers = {c.number for c in answer.citations}
 
-    def link(match: re.Match[str]) -> str:
-        n = int(match.group(1))
-        if n not in numbers:
-            return match.group(0)
+    def link(n: int) -> str:
         target = f"src-{index}-{n}"
+        if n not in numbers:
+            return f"[{n}]"
         return f'<a class="sb-cite" href="#{target}" data-target="{target}" aria-label="Source {n}">[{n}]</a>'
 
-    text = _MARKER.sub(link, escape(turn.answer["text"]))
-    sources = "" if turn.pending else "".join(_source(index, c, turn.passages) for c in turn.answer["citations"])
+    said = [with_markers(s.text, s.citations, link, escape) for s in answer.sentences]
+    note = [f'<span class="sb-note">{escape(note_text(answer))}</span>'] if answer.note else []
+    text = " ".join(note + said)
+    sources = "" if turn.pending else "".join(_source(index, c, turn.passages) for c in answer.citations)
     label = '<div class="sb-sources-label">Sources</div>' if sources else ""
     return f'<div class="sb-a"><div class="sb-text">{text}</div>{label}<div class="sb-sources">{sources}</div></div>'
 
 
-def _source(index: int, citation: dict[str, Any], passages: dict[str, dict[str, Any]]) -> str:
-    # A bio's title is the person's name already; label it as a profile rather than repeat the name.
-    where = citation.get("section") or ("Profile" if citation.get("entity") else "Article")
-    passage = passages.get(citation["chunk_id"], {}).get("text", citation["quote"])
-    url = citation.get("url")
+def _source(index: int, citation: Citation, passages: dict[str, dict[str, Any]]) -> str:
+    passage = passages.get(citation.chunk_id, {}).get("text", citation.quote)
+    url = citation.url
     link = f'<a class="sb-link" href="{escape(url, quote=True)}" {_NEW_TAB}>Open the article</a>' if url else ""
     return (
-        f'<details class="sb-source" id="src-{index}-{citation["number"]}">'
-        f'<summary><span class="sb-n">[{citation["number"]}]</span> {escape(citation["title"])}'
-        f' <span class="sb-where">— {escape(where)}</span></summary>'
-        f'<blockquote class="sb-context">{highlight(passage, citation["quote"])}</blockquote>{link}</details>'
+        f'<details class="sb-source" id="src-{index}-{citation.number}">'
+        f'<summary><span class="sb-n">[{citation.number}]</span> {escape(citation.title)}'
+        f' <span class="sb-where">— {escape(where(citation))}</span></summary>'
+        f'<blockquote class="sb-context">{highlight(passage, citation.quote)}</blockquote>{link}</details>'
     )
 
 
@@ -111,13 +110,12 @@ def highlight(passage: str, quote: str) -> str:
     return f"{escape(passage[:start])}<mark>{escape(quote)}</mark>{escape(passage[end:])}"
 
 
-def _refusal(answer: dict[str, Any]) -> str:
-    text, _, rest = answer["text"].partition(SUGGESTIONS_PREFIX)
-    suggestions = [q for q in rest.split(SUGGESTIONS_SEPARATOR) if q.strip()]
+def _refusal(answer: Answer) -> str:
     buttons = "".join(
         f'<li><button type="button" class="sb-suggest" data-q="{escape(q, quote=True)}">{escape(q)}</button></li>'
-        for q in suggestions
+        for q in answer.suggestions
     )
     more = f'<p>The sources do cover:</p><ul class="sb-suggestions">{buttons}</ul>' if buttons else ""
-    note = f"<p><strong>Not in the sources.</strong> {escape(text)}</p>"
+    lead = f"{escape(note_text(answer))} " if answer.note else ""
+    note = f"<p><strong>Not in the sources.</strong> {lead}{escape(answer.reason)}</p>"
     return f'<div class="sb-a sb-refusal" role="status">{note}{more}</div>'

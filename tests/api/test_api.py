@@ -37,7 +37,15 @@ def test_ask_returns_the_answer_json(client: TestClient) -> None:
     ]
     response = client.post("/api/ask", json={"question": "When was he born?", "history": history})
     data = response.json()
-    assert response.status_code == 200 and set(data) == {"text", "citations", "refused"}
+    assert response.status_code == 200 and set(data) == {
+        "text",
+        "sentences",
+        "citations",
+        "refused",
+        "reason",
+        "suggestions",
+        "note",
+    }
     assert "1962" in data["text"] and data["citations"][0]["entity"] == "Ales Bialiatski"
 
 

@@ -20,7 +20,7 @@ from bot.bench.quality import (
 from bot.bot import Bot
 from bot.embeddings import HashingEmbeddings
 from bot.faithful import Faithfulness, FaithModel
-from bot.types import Answer, Citation, Corpus
+from bot.types import Answer, AnswerSentence, Citation, Corpus
 
 
 def test_mentions_matches_whole_words_ignoring_case() -> None:
@@ -55,8 +55,11 @@ def test_recall_counts_a_question_once_its_answer_is_in_the_top_k() -> None:
 def _answer() -> Answer:
     c1 = Citation(1, "c1", "s", None, None, "T", None, "Comet Nishimura returns every 437 years.")
     c2 = Citation(2, "c2", "s", None, None, "T", None, "A bakery in Lyon won a prize.")
-    text = "Comet Nishimura returns every 437 years [1]. A bakery in Paris won a prize [2]."
-    return Answer(text=text, citations=(c1, c2), refused=False)
+    said = (
+        AnswerSentence("Comet Nishimura returns every 437 years.", (1,)),
+        AnswerSentence("A bakery in Paris won a prize.", (2,)),
+    )
+    return Answer(sentences=said, citations=(c1, c2))
 
 
 def test_cited_pairs_and_precision_use_the_answerers_checker() -> None:

@@ -18,7 +18,7 @@ from stub_api import FlakyApi, JsonApi, serve
 from bot import Settings, build_bot
 from bot.api import create_api
 from bot.channels.store import ConversationStore
-from bot.channels.telegram import LIMIT, TelegramChannel, split_message
+from bot.channels.telegram import TelegramChannel
 
 SECRET = "s3cret-token"
 HOSTILE = """---
@@ -115,14 +115,6 @@ def test_help_and_own_messages(client: TestClient) -> None:
     _post(client, _update("/help@storybot"))
     _post(client, _update("Who is Lukashenko?", is_bot=True))
     assert len(_TelegramApi.sent) == 1 and "numbered like [1]" in _TelegramApi.sent[0]["text"]
-
-
-def test_long_messages_split_cleanly_within_the_limit() -> None:
-    text = "\n".join(f'[{i}] <a href="https://x.test/{i}">Title {i}</a> — <i>“{"word " * 60}”</i>' for i in range(40))
-    pieces = split_message(text)
-    assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
-    assert all(p.count("<i>") == p.count("</i>") and p.count("<a ") == p.count("</a>") for p in pieces)
-    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
 
 
 def test_store_keeps_a_bounded_history(tmp_path: Path) -> None:

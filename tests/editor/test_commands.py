@@ -49,7 +49,15 @@ def test_check_exits_0_when_all_pass_and_json_has_answers(run, tmp_path: Path) -
     data = json.loads(result.stdout)
     assert data["summary"] == {"total": 1, "passed": 1, "failed": 0}
     (only,) = data["results"]
-    assert only["verdict"] == "pass" and set(only["answer"]) == {"text", "citations", "refused"}
+    assert only["verdict"] == "pass" and set(only["answer"]) == {
+        "text",
+        "sentences",
+        "citations",
+        "refused",
+        "reason",
+        "suggestions",
+        "note",
+    }
     assert only["case"]["story"] == "city-budget" and only["latency_ms"] >= 0
 
 

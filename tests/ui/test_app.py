@@ -23,19 +23,21 @@ def test_ask_streams_pending_then_sentences_then_sources(fake_bot: Bot) -> None:
     first_html, first_turns, box = updates[0]
     assert "Looking through the sources" in first_html and first_turns[-1].pending and box == ""
     final_html, turns, _ = updates[-1]
-    assert not turns[-1].pending and turns[-1].answer is not None
-    sentences = turns[-1].answer["text"].count("[")  # type: ignore[index]
-    assert len(updates) >= 1 + sentences  # sentences arrive one by one before the sources
+    answer = turns[-1].answer
+    assert not turns[-1].pending and answer is not None and answer.sentences
+    shown = [len(t[-1].answer.sentences) for _, t, _ in updates if t[-1].answer is not None]
+    assert shown == list(range(1, len(answer.sentences) + 1))  # sentences arrive one by one before the sources
     assert "<details" not in updates[-2][0] and "<details" in final_html
     assert "<mark>" in final_html and 'class="sb-cite"' in final_html
-    assert set(turns[-1].passages) == {c["chunk_id"] for c in turns[-1].answer["citations"]}
+    assert set(turns[-1].passages) == {c.chunk_id for c in answer.citations}
 
 
 def test_follow_up_uses_earlier_turns(fake_bot: Bot) -> None:
     *_, (_, turns, _) = ask(fake_bot, "Who is Ales Bialiatski?", [], None)
     *_, (_html, turns, _) = ask(fake_bot, "When was he born?", turns, None)
-    assert "1962" in turns[-1].answer["text"]  # type: ignore[index]
+    assert turns[-1].answer is not None and "1962" in turns[-1].answer.text
     assert history_of(turns)[0] == {"role": "user", "content": "Who is Ales Bialiatski?"}
+    assert "[" not in history_of(turns)[1]["content"]  # the history holds the claims, not our markers
 
 
 def test_bot_errors_are_shown_in_the_chat_and_the_question_kept(fake_bot: Bot) -> None:
@@ -120,4 +122,5 @@ def test_llm_drafts_stream_as_unverified_text_then_the_checked_answer(settings: 
     drafts = [html for html, turns, _ in updates if turns[-1].draft]
     assert len(drafts) > 3 and "being checked against the sources" in drafts[-1] and "Pope" in drafts[-1]
     final_html, turns, _ = updates[-1]
-    assert "Pope" not in final_html and "123" in turns[-1].answer["text"]  # type: ignore[index]
+    assert turns[-1].answer is not None
+    assert "Pope" not in final_html and "123" in turns[-1].answer.text
