@@ -29,10 +29,10 @@ from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
 from bot.reader import Reader
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
-from bot.snapshot import Catalog, StoryInfo
+from bot.snapshot import Catalog
 from bot.spelling import Correction, Speller, vocabulary
 from bot.suspicious import in_corpus
-from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit
+from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit, StoryInfo
 from bot.verify import Evidence, assess, idf_table, known_word, spelled_out, unknown_idf
 
 

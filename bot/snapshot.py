@@ -21,22 +21,11 @@ from langchain_chroma import Chroma
 from bot.chunking import Chunking, chunk_from_dict, chunk_to_dict
 from bot.spelling import vocabulary
 from bot.text import terms
-from bot.types import Bio, Chunk, Corpus, Story, SuggestedQuestion
+from bot.types import Bio, Chunk, Corpus, Story, StoryInfo, SuggestedQuestion
 
 # What the vector store keeps beside each vector (see `_metadata`). A change must re-add every vector,
 # so it names both the collection and the snapshot: an older index is rebuilt, never half-reused.
 STORE_LAYOUT = "2"
-
-
-@dataclass(frozen=True)
-class StoryInfo:
-    """What surfaces need to show a story without reading the corpus."""
-
-    id: str
-    title: str
-    published: str | None = None
-    url: str | None = None
-    questions: tuple[SuggestedQuestion, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,17 @@ class Story:
 
 
 @dataclass(frozen=True)
+class StoryInfo:
+    """What surfaces need to show a story without reading the corpus."""
+
+    id: str
+    title: str
+    published: str | None = None
+    url: str | None = None
+    questions: tuple[SuggestedQuestion, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bio:
     """A short bio of a person or entity; its names expand queries."""
 

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api.guard import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_json, read_body
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
+from bot.http import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_json, read_body
 from bot.present import pieces, plain, sources_text, to_json
 from bot.redact import install as install_redaction
 from bot.types import Answer

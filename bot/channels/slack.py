@@ -26,10 +26,10 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.signature import SignatureVerifier
 
-from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
+from bot.http import ApiError, parse_json, read_body
 from bot.present import SLACK_SECTION_CHARS, SORRY, plain, remembered, shorten, slack_blocks, slack_escape, slack_text
 
 log = logging.getLogger(__name__)

@@ -18,10 +18,10 @@ import httpx
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
-from bot.api.guard import ApiError, parse_json, read_body
 from bot.bot import Bot
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
+from bot.http import ApiError, parse_json, read_body
 from bot.present import SORRY, remembered, telegram_html, telegram_messages
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ from typing import Any
 
 import gradio as gr
 
-from bot.api.guard import FAILED_AUTH_PER_MINUTE, ApiError, RateLimiter
 from bot.bot import Bot
 from bot.config import Settings
 from bot.editor.checks import Case, Result, run_case, run_cases, story_cases, summary
 from bot.editor.report import cited_labels, render_report
 from bot.errors import BotError, IndexNotReadyError
-from bot.snapshot import StoryInfo
+from bot.http import FAILED_AUTH_PER_MINUTE, ApiError, RateLimiter
+from bot.types import StoryInfo
 
 COLUMNS = ["Question", "Verdict", "Why", "Answer", "Cited", "Latency (ms)"]
 LOCKED = "The editor tab is locked: enter the editor token."

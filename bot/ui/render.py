@@ -7,8 +7,7 @@ from html import escape
 from typing import Any
 
 from bot.present import note_text, where, with_markers
-from bot.snapshot import StoryInfo
-from bot.types import Answer, Citation
+from bot.types import Answer, Citation, StoryInfo
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from bot import Bot, ConfigError, Settings
 from bot.api import create_api
-from bot.api.guard import RateLimiter
+from bot.http import RateLimiter
 
 
 @pytest.fixture

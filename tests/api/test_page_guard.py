@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from bot import Bot
 from bot.api import create_api
-from bot.api.guard import FAILED_AUTH_PER_MINUTE, RateLimiter
 from bot.feedback import FeedbackStore
+from bot.http import FAILED_AUTH_PER_MINUTE, RateLimiter
 from bot.ui.app import create_app
 from bot.ui.editor import unlock
 

@@ -1,5 +1,4 @@
-from bot.snapshot import StoryInfo
-from bot.types import Answer, AnswerSentence, Citation
+from bot.types import Answer, AnswerSentence, Citation, StoryInfo
 from bot.ui.render import Turn, conversation, highlight, story_header
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>alert(1)</script>'

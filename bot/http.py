@@ -1,4 +1,6 @@
-"""API keys, per-key rate limits and request size limits for the HTTP API."""
+"""HTTP plumbing shared by the API, the chat channels and the page: API keys, per-key rate limits,
+request size and JSON limits, and the error they answer with. Its own module so that none of them
+imports another to get it."""
 
 from __future__ import annotations
 
