@@ -1,4 +1,4 @@
-"""`storybot bench`: build Storybot and the tutorial baseline on the same corpus, run the suites side by side."""
+"""`python -m bench`: build Storybot and the tutorial baseline on the same corpus, run the suites side by side."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench import quality, speed, tuning
-from bot.bench.baseline import BaselineRag
-from bot.bench.data import Question, articles_path, load_articles, load_questions, load_rgb
-from bot.bench.report import machine, write_results
+from bench import ROOT, quality, speed, tuning
+from bench.baseline import BaselineRag
+from bench.cache import CachedEmbeddings
+from bench.data import Question, articles_path, load_articles, load_questions, load_rgb
+from bench.report import machine, write_results
 from bot.bot import Bot, build_bot
 from bot.config import Settings
-from bot.embeddings import CachedEmbeddings, build_embeddings
+from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.index import make_client
 from bot.llm import build_chat_model
@@ -39,7 +40,6 @@ SUITES = (
 )
 # The order they run in: the costly synthetic-scale index last, so everything else is on disk first.
 ORDER = (*SUITES[:-1], "llm", "scale")
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass(frozen=True)
