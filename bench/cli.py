@@ -10,7 +10,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.runner import SUITES, default_options, run_bench
+from bench.options import SUITES, default_options
+from bench.runner import run_bench
 from bot.errors import BotError
 from bot.redact import redact
 

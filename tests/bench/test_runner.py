@@ -10,7 +10,8 @@ import pytest
 
 from bench import ROOT
 from bench.cli import main, parser
-from bench.runner import SUITES, BenchOptions, run_bench
+from bench.options import SUITES, BenchOptions
+from bench.runner import run_bench
 
 
 def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_path: Path) -> None:
