@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --upgrade pip
 	# torch first, pinned: it is the CPU build on this machine's disk; a loose torch pulls CUDA.
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,bench]'
 	touch $(STAMP)
 
 setup: $(STAMP) wordnet
@@ -59,7 +59,7 @@ test-integration: $(STAMP) wordnet
 # Benchmarks against the LangChain tutorial RAG on ../shared/eval (see bench/README.md). Embeddings are
 # cached in .storybot/bench-cache, so only the first full run pays for encoding ~63,000 chunks.
 bench: $(STAMP) wordnet
-	$(BIN)/storybot bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The reader model (bot/models/reader.json): fitted on bench/readers/train.yaml and the seed question set.
 train-reader: $(STAMP) wordnet
@@ -77,7 +77,7 @@ readers: $(STAMP) wordnet
 	$(BIN)/storybot --index-dir .storybot/readers-index check --cases bench/readers/test.yaml || true
 
 bench-smoke: $(STAMP) wordnet
-	$(BIN)/storybot bench --smoke
+	$(BIN)/python -m bench --smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests app.py bench

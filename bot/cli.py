@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.bench.commands import add_parser as add_bench_parser
-from bot.bench.commands import cmd_bench
 from bot.bot import Bot, build_bot
 from bot.config import Settings
 from bot.editor.commands import add_parsers as add_editor_parsers
@@ -36,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="storybot",
         description="Answer questions about news stories, with cited passages.",
-        allow_abbrev=False,  # else "bench --llm" reads as an abbreviation of --llm-base-url
+        allow_abbrev=False,  # argparse matches prefixes first: a subcommand flag could pass for a global one
     )
     p.add_argument("--index-dir", type=Path, help="index folder (STORYBOT_INDEX_DIR, default .storybot/index)")
     p.add_argument("--corpus-dir", type=Path, help="corpus folder (STORYBOT_CORPUS_DIR, default corpus)")
@@ -59,14 +57,13 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="hold a conversation in the terminal")
     chat.add_argument("--story", help="only answer from this story id (and its people)")
     add_editor_parsers(sub)
-    add_bench_parser(sub)
     add_train_parser(sub)
     add_faithful_parser(sub)
     return p
 
 
 # Commands that run long enough for progress bars to help; every other command prints only its answer.
-_SHOWS_PROGRESS = frozenset({"index", "bench", "train-reader", "train-faithful"})
+_SHOWS_PROGRESS = frozenset({"index", "train-reader", "train-faithful"})
 
 
 def _quiet_model_loading() -> None:
@@ -85,8 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command not in _SHOWS_PROGRESS:
         _quiet_model_loading()
     try:
-        if args.command == "bench":  # builds its own systems, ignoring the serving settings
-            return cmd_bench(args)
         settings = Settings.from_env(
             index_dir=args.index_dir,
             corpus_dir=args.corpus_dir,

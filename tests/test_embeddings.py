@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot import ModelError, Settings, build_bot
-from bot.embeddings import CachedEmbeddings, HashingEmbeddings, build_embeddings, verify_sha256
+from bot.embeddings import HashingEmbeddings, build_embeddings, verify_sha256
 
 
 def test_model_files_are_checked_against_their_published_sha256(tmp_path: Path) -> None:
@@ -34,30 +34,3 @@ def test_hashing_fake_is_deterministic_and_lexical() -> None:
     assert a == fake.embed_query("Belarus released prisoners")
     dot = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731
     assert dot(a, b) > 0.99 > dot(a, c)
-
-
-class _Counting(HashingEmbeddings):
-    """The fake model, counting the texts it is asked to encode."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.encoded: list[str] = []
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.encoded += texts
-        return super().embed_documents(texts)
-
-
-def test_cache_encodes_each_text_once_per_model_and_survives_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "cache.sqlite3"
-    inner = _Counting()
-    cache = CachedEmbeddings(inner, "fake", path)
-    first = cache.embed_documents(["alpha beta", "gamma", "alpha beta"])
-    assert inner.encoded == ["alpha beta", "gamma"]  # a repeat in one batch is encoded once
-    assert first[0] == first[2] and first[0] == pytest.approx(HashingEmbeddings().embed_query("alpha beta"))
-    again = CachedEmbeddings(inner, "fake", path)  # a new process opening the same file
-    assert again.embed_documents(["gamma", "delta"])[0] == pytest.approx(first[1])
-    assert inner.encoded == ["alpha beta", "gamma", "delta"] and (again.hits, again.misses) == (1, 1)
-    other = CachedEmbeddings(inner, "another-model", path)
-    other.embed_documents(["gamma"])
-    assert inner.encoded[-1] == "gamma"  # the key includes the model: no vectors across models

@@ -4,7 +4,7 @@ from chromadb.api import ClientAPI
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.bench.baseline import TUTORIAL_PROMPT, BaselineRag, tutorial_documents
+from bench.baseline import TUTORIAL_PROMPT, BaselineRag, tutorial_documents
 from bot.embeddings import HashingEmbeddings
 from bot.types import Corpus, Section, Story
 

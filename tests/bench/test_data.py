@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.data import load_articles, load_questions, load_rgb
+from bench.data import load_articles, load_questions, load_rgb
 from bot.errors import InputError
 
 

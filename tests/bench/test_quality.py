@@ -4,9 +4,8 @@ from pathlib import Path
 
 from chromadb.api import ClientAPI
 
-from bot import Settings, build_bot
-from bot.bench.data import Question, load_rgb
-from bot.bench.quality import (
+from bench.data import Question, load_rgb
+from bench.quality import (
     DECLINE,
     citation_precision,
     citation_sample,
@@ -17,6 +16,7 @@ from bot.bench.quality import (
     recall_at_k,
     rgb_suite,
 )
+from bot import Settings, build_bot
 from bot.bot import Bot
 from bot.embeddings import HashingEmbeddings
 from bot.faithful import Faithfulness, FaithModel

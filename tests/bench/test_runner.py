@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.bench.runner import SUITES, BenchOptions, run_bench
-from bot.cli import main
+from bench import ROOT
+from bench.cli import main, parser
+from bench.options import SUITES, BenchOptions
+from bench.runner import run_bench
 
 
 def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_path: Path) -> None:
@@ -55,9 +58,19 @@ def test_every_suite_runs_and_is_written_with_both_systems(eval_dir: Path, tmp_p
         pytest.xfail("the lexical reader refuses one of the two answerable smoke questions")
 
 
-def test_the_command_reports_a_missing_eval_folder(tmp_path: Path, capsys: object) -> None:
-    code = main(["bench", "--eval-dir", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path), "--suites", "retrieval"])
+def test_the_command_reports_a_missing_eval_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--eval-dir", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path), "--suites", "retrieval"])
     assert code == 2
+    assert "bench: evaluation file not found" in capsys.readouterr().err
+
+
+def test_it_runs_as_python_m_bench_from_the_checkout(tmp_path: Path) -> None:
+    # The Makefile and CI run it this way; the bench is not installed, so the checkout must provide it.
+    args = ["--eval-dir", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path), "--suites", "retrieval"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 2 and "bench: evaluation file not found" in done.stderr, done.stderr
 
 
 def test_bad_options_are_refused_before_any_work(eval_dir: Path, tmp_path: Path) -> None:
@@ -86,15 +99,11 @@ def test_a_failing_suite_is_recorded_and_the_rest_still_run(eval_dir: Path, tmp_
     results = run_bench(options, lambda _: None)
     assert "answers and seed suites" in results["suites"]["citations"]["error"]
     assert results["suites"]["retrieval"]["storybot"]["recall@1"] is not None
-    assert main(["bench", "--eval-dir", str(eval_dir), "--out-dir", str(tmp_path), "--suites", "nope"]) == 2
+    assert main(["--eval-dir", str(eval_dir), "--out-dir", str(tmp_path), "--suites", "nope"]) == 2
 
 
 def test_a_run_can_use_another_chunking_for_storybot(eval_dir: Path, tmp_path: Path) -> None:
-    from bot.bench.commands import add_parser
-
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers())
-    args = parser.parse_args(["bench", "--chunk-chars", "200", "--chunk-overlap", "0"])
+    args = parser().parse_args(["--chunk-chars", "200", "--chunk-overlap", "0"])
     assert (args.chunk_chars, args.chunk_overlap) == (200, 0)
     chunking = {"chunk_chars": 200, "chunk_overlap": 0}
     results = run_bench(

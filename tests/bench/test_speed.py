@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.bench.data import load_articles
-from bot.bench.report import markdown
-from bot.bench.speed import duplicated, percentiles, probe, subset
+from bench.data import load_articles
+from bench.report import markdown
+from bench.speed import duplicated, percentiles, probe, subset
 from bot.types import Corpus, Section, Story
 
 
@@ -41,7 +41,7 @@ def test_the_table_shows_figures_and_lists_as_their_own_tables() -> None:
 
 
 def test_encoders_are_timed_on_the_same_chunks_with_a_ratio_to_the_first(eval_dir: Path) -> None:
-    from bot.bench.speed import encoder_suite
+    from bench.speed import encoder_suite
     from bot.embeddings import HashingEmbeddings
 
     result = encoder_suite(load_articles(eval_dir), {"a": HashingEmbeddings(64), "b": HashingEmbeddings(512)})

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from chromadb.api import ClientAPI
 
+from bench.data import load_articles, load_questions, load_rgb
+from bench.tuning import CHUNKINGS, THRESHOLDS, WEIGHTS, chunk_sweep, fusion_sweep, threshold_sweep, variant
 from bot import Settings, build_bot
-from bot.bench.data import load_articles, load_questions, load_rgb
-from bot.bench.tuning import CHUNKINGS, THRESHOLDS, WEIGHTS, chunk_sweep, fusion_sweep, threshold_sweep, variant
 from bot.bot import Bot
 from bot.types import Corpus
 

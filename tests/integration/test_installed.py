@@ -1,4 +1,4 @@
-"""The package as a wheel, installed outside the checkout: prompts, scripts and models come with it."""
+"""The wheel, installed outside the checkout: prompts, scripts and models come with it; the bench does not."""
 
 from __future__ import annotations
 
@@ -52,3 +52,12 @@ def test_the_installed_cli_indexes_and_answers(installed: Path, tmp_path: Path) 
     assert _python(installed, tmp_path, run, "index").returncode == 0
     asked = _python(installed, tmp_path, run, "ask", "How many political prisoners did Belarus release?")
     assert asked.returncode == 0 and "123" in asked.stdout, asked.stderr
+
+
+def test_the_wheel_ships_the_bot_without_the_bench(installed: Path) -> None:
+    # The bench runs from a checkout only; its splitter is the `bench` extra's, never a runtime dependency.
+    assert (installed / "bot" / "prompt_files" / "condense.md").is_file()
+    assert not (installed / "bench").exists() and not (installed / "bot" / "bench").exists()
+    (metadata,) = installed.glob("storybot-*.dist-info/METADATA")
+    splitter = [line for line in metadata.read_text().splitlines() if "langchain-text-splitters" in line]
+    assert splitter and all('extra == "bench"' in line for line in splitter), splitter

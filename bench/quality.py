@@ -16,8 +16,8 @@ from typing import Any
 from chromadb.api import ClientAPI
 from langchain_core.embeddings import Embeddings
 
-from bot.bench.baseline import BaselineRag
-from bot.bench.data import Question, RgbItem
+from bench.baseline import BaselineRag
+from bench.data import Question, RgbItem
 from bot.bot import Bot
 from bot.editor.checks import load_cases, run_case
 from bot.errors import BotError

@@ -1,18 +1,30 @@
-"""The `storybot bench` command."""
+"""`python -m bench`: its options, and the run that prints where the results went."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from bot.bench.runner import SUITES, default_options, run_bench
+from bench.options import SUITES, default_options
+from bench.runner import run_bench
+from bot.errors import BotError
+from bot.redact import redact
+
+EXIT_ERROR = 2
 
 
-def add_parser(sub: Any) -> None:
-    """Register `bench` on the CLI's subparsers."""
-    bench = sub.add_parser("bench", help="quality and speed benchmarks, side by side with the LangChain tutorial RAG")
+def parser() -> argparse.ArgumentParser:
+    """The bench's options (it builds its own systems: no `STORYBOT_*` setting applies)."""
+    bench = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Quality and speed benchmarks, side by side with the LangChain tutorial RAG.",
+        allow_abbrev=False,  # "--llm" must never be read as the start of "--llm-questions"
+    )
     bench.add_argument(
         "--name", default=None, help="results name: bench/results/<name>.json and .md (default full, or smoke)"
     )
@@ -32,6 +44,22 @@ def add_parser(sub: Any) -> None:
     bench.add_argument("--chunk-chars", type=int, help="Storybot's chunk size for this run (default the product's)")
     bench.add_argument("--chunk-overlap", type=int, help="Storybot's chunk overlap in sentences for this run")
     bench.add_argument("--llm-questions", type=int, help="questions for the LLM comparison (default 20)")
+    return bench
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks; returns the exit code (1 when a suite failed, 2 on bad options or material)."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    try:
+        return cmd_bench(args)
+    except BotError as exc:
+        print(f"bench: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from bot.bench.baseline import BaselineRag, tutorial_documents
+from bench import ROOT
+from bench.baseline import BaselineRag, tutorial_documents
 from bot.chunking import chunk_corpus
 from bot.index import Index, make_client
 from bot.types import Corpus, Section, Story
@@ -163,16 +164,18 @@ def probe(
     env: dict[str, str] | None = None,
     timeout: float = 900,
 ) -> dict[str, Any]:
-    """Cold start and peak RSS of a fresh process serving an existing index (see `bot.bench.probe`)."""
+    """Cold start and peak RSS of a fresh process serving an existing index (see `bench.probe`)."""
     payload = json.dumps({"index_dir": str(index_dir), "model": model, "questions": list(questions), "system": system})
+    # The bench is never installed: the probe finds it (and the `bot` beside it) through the checkout.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bot.bench.probe"],
+            [sys.executable, "-m", "bench.probe"],
             input=payload,
             capture_output=True,
             text=True,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "PYTHONPATH": path, **(env or {})},
             check=False,
             timeout=timeout,
         )

@@ -1,211 +1,21 @@
-"""`storybot bench`: build Storybot and the tutorial baseline on the same corpus, run the suites side by side."""
+"""The suites: each takes the built systems and returns plain figures, Storybot and the baseline side by side."""
 
 from __future__ import annotations
 
-import re
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from bot.bench import quality, speed, tuning
-from bot.bench.baseline import BaselineRag
-from bot.bench.data import Question, articles_path, load_articles, load_questions, load_rgb
-from bot.bench.report import machine, write_results
+from bench import quality, speed, tuning
+from bench.baseline import BaselineRag
+from bench.data import Question, load_rgb
+from bench.systems import Bench
 from bot.bot import Bot, build_bot
-from bot.config import Settings
-from bot.embeddings import CachedEmbeddings, build_embeddings
+from bot.embeddings import build_embeddings
 from bot.errors import InputError
 from bot.index import make_client
 from bot.llm import build_chat_model
-from bot.types import Answer, Corpus
-
-NAME = re.compile(r"[A-Za-z0-9_-]+")
-SUITES = (
-    "retrieval",
-    "answers",
-    "rgb",
-    "seed",
-    "readers",
-    "faithful",
-    "citations",
-    "tuning",
-    "indexing",
-    "latency",
-    "memory",
-    "scale",
-)
-# The order they run in: the costly synthetic-scale index last, so everything else is on disk first.
-ORDER = (*SUITES[:-1], "llm", "scale")
-ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@dataclass(frozen=True)
-class BenchOptions:
-    """What to run and where. `articles`/`questions`/`rgb_items` None means all of them."""
-
-    eval_dir: Path
-    out_dir: Path
-    work_dir: Path
-    cache_path: Path
-    name: str = "full"
-    suites: tuple[str, ...] = SUITES
-    articles: int | None = None
-    questions: int | None = None
-    rgb_items: int | None = None
-    index_articles: int = 40
-    scale_sizes: tuple[int, ...] = (200,)
-    scale_copies: int = 10
-    sweep_articles: int = 200
-    encoders: tuple[str, ...] = ("minilm", "minilm-int8", "use")
-    encoder_articles: int = 20
-    # Storybot's chunking for the whole run (chunk_chars, chunk_overlap); empty means the defaults.
-    chunking: dict[str, int] = field(default_factory=dict)
-    llm: bool = False
-    llm_questions: int = 20
-    gguf_path: Path = ROOT / ".storybot" / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-    seed_corpus: Path = ROOT / "corpus"
-    seed_cases: Path = ROOT / "tests" / "integration" / "questions.yaml"
-    # Readers' questions over every story in corpus/: the half the reader is trained on, a later half
-    # rules were checked on, and the half nothing is tuned on (bench/readers/README.md).
-    readers_cases: tuple[Path, ...] = (
-        ROOT / "bench" / "readers" / "train.yaml",
-        ROOT / "bench" / "readers" / "dev.yaml",
-        ROOT / "bench" / "readers" / "test.yaml",
-    )
-    # Claim/passage pairs for the faithfulness check: its training half and the half it never saw.
-    faithful_pairs: tuple[Path, ...] = (
-        ROOT / "bench" / "faithful" / "train.yaml",
-        ROOT / "bench" / "faithful" / "test.yaml",
-    )
-    model: str = "minilm"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Bench:
-    """The systems under test and everything the suites share."""
-
-    options: BenchOptions
-    log: Callable[[str], None]
-    embeddings: CachedEmbeddings
-    corpus: Corpus
-    archive: Path
-    storybot: Bot
-    baseline: BaselineRag
-    baseline_collection: str
-    questions: list[Question] = field(default_factory=list)  # read once; every suite draws on them
-    baseline_chunks: int = 0
-    build_seconds: dict[str, float] = field(default_factory=dict)
-    results: dict[str, Any] = field(default_factory=dict)
-    # Every Storybot answer with the IDF table of the corpus it came from, for citation precision.
-    answers: list[tuple[str, Answer, dict[str, float]]] = field(default_factory=list)
-
-    def settings(self, index_dir: Path, **changes: Any) -> Settings:
-        """Settings for one benchmark index, ignoring the caller's STORYBOT_* environment."""
-        return Settings.from_env(
-            env={},
-            index_dir=index_dir,
-            corpus_dir=self.options.seed_corpus,
-            embedding_model=self.options.model,
-            **{**self.options.chunking, **changes},
-        )
-
-    def bot_for(self, corpus: Corpus, index_dir: Path, **changes: Any) -> Bot:
-        """A Storybot indexed on `corpus`, sharing the cached embeddings."""
-        bot = build_bot(self.settings(index_dir, **changes), embeddings=self.embeddings)
-        bot.index.build(corpus)
-        return bot
-
-
-def prepare(options: BenchOptions, log: Callable[[str], None]) -> Bench:
-    """Load the material and build both systems on the same corpus (embeddings through the cache)."""
-    full = load_articles(options.eval_dir)
-    questions = load_questions(options.eval_dir)
-    wanted = [a for q in questions if q.answer_in_articles for a in q.article_ids]
-    corpus = speed.subset(full, wanted, options.articles) if options.articles else full
-    shutil.rmtree(options.work_dir, ignore_errors=True)
-    archive = speed.write_articles(corpus, options.work_dir / "corpus" / "articles.jsonl")
-    embeddings = CachedEmbeddings(build_embeddings(options.model), options.model, options.cache_path)
-    log(f"corpus: {len(corpus.stories)} articles; building Storybot")
-    settings = Settings.from_env(
-        env={}, index_dir=options.work_dir / "storybot", embedding_model=options.model, **options.chunking
-    )
-    storybot = build_bot(settings, embeddings=embeddings)
-    started = time.perf_counter()
-    report = storybot.index_corpus([archive])
-    ours = time.perf_counter() - started
-    log(f"Storybot: {report.chunks} chunks in {ours:.0f}s; building the baseline")
-    started = time.perf_counter()
-    baseline = BaselineRag.build(corpus, embeddings, make_client(options.work_dir / "baseline"))
-    base = time.perf_counter() - started
-    chunks = baseline.store._collection.count()
-    log(f"baseline: {chunks} chunks in {base:.0f}s; embedding cache hits {embeddings.hits}, misses {embeddings.misses}")
-    bench = Bench(options, log, embeddings, corpus, archive, storybot, baseline, baseline.store._collection.name)
-    bench.questions = questions
-    bench.baseline_chunks = chunks
-    bench.build_seconds = {"storybot": round(ours, 1), "baseline": round(base, 1)}
-    return bench
-
-
-def check_options(options: BenchOptions) -> None:
-    """Reject bad options before hours of work: unknown suites, a name that is not a plain file name."""
-    unknown = set(options.suites) - set(SUITES) - {"llm"}
-    if unknown:
-        raise InputError(f"unknown suites: {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}, llm")
-    if not NAME.fullmatch(options.name):
-        raise InputError(f"bench name {options.name!r} must be letters, digits, '-' or '_' (it names files)")
-
-
-def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run the chosen suites and write `<out_dir>/<name>.json` and `.md` after each; returns the results.
-
-    A suite that fails is recorded with its error and the others still run: one bad model file must
-    not throw away an hour of measurements.
-    """
-    check_options(options)
-    started = time.perf_counter()
-    bench = prepare(options, log)
-    meta = {
-        **machine(),
-        "options": _options_json(options),
-        "chunks": {"storybot": bench.storybot.catalog().n_chunks, "baseline": bench.baseline_chunks},
-        "storybot_chunking": asdict(bench.storybot.index.chunking),
-        "build_s_with_cached_embeddings": bench.build_seconds,
-    }
-    for suite in ORDER:
-        if suite in options.suites or (suite == "llm" and options.llm):
-            log(f"suite: {suite}")
-            try:
-                bench.results[suite] = SUITE_RUNNERS[suite](bench)
-            except Exception as exc:  # recorded and logged; the command then exits 1
-                log(f"suite {suite} failed: {type(exc).__name__}: {exc}")
-                bench.results[suite] = {"error": f"{type(exc).__name__}: {exc}"}
-            meta["total_s"] = round(time.perf_counter() - started, 1)
-            write_results(options.out_dir, options.name, meta, bench.results)
-    return {"meta": meta, "suites": bench.results}
-
-
-def _options_json(options: BenchOptions) -> dict[str, Any]:
-    keep = (
-        "name",
-        "suites",
-        "articles",
-        "questions",
-        "rgb_items",
-        "index_articles",
-        "scale_sizes",
-        "scale_copies",
-        "sweep_articles",
-        "encoders",
-        "chunking",
-        "llm",
-        "llm_questions",
-        "model",
-    )
-    return {k: getattr(options, k) for k in keep}
+from bot.types import Corpus
 
 
 def _questions(bench: Bench, answerable_only: bool) -> list[Question]:
@@ -224,6 +34,7 @@ def _with_ratio(ours: float | None, base: float | None) -> float | None:
 
 
 def run_retrieval(bench: Bench) -> dict[str, Any]:
+    """Answer recall@1/5/10 of both retrievers on the answerable RealTimeQA questions."""
     questions = _questions(bench, answerable_only=True)
     ours = quality.recall_at_k(lambda q, k: quality.storybot_passages(bench.storybot, q, k), questions)
     base = quality.recall_at_k(lambda q, k: quality.baseline_passages(bench.baseline, q, k), questions)
@@ -232,6 +43,7 @@ def run_retrieval(bench: Bench) -> dict[str, Any]:
 
 
 def run_answers(bench: Bench) -> dict[str, Any]:
+    """Storybot's extractive answers: accuracy and refusals, inside and outside the articles."""
     from bot.verify import idf_table
 
     questions = _questions(bench, answerable_only=False)
@@ -300,6 +112,7 @@ def run_llm(bench: Bench) -> dict[str, Any]:
 
 
 def run_rgb(bench: Bench) -> dict[str, Any]:
+    """RGB robustness on its own small corpora: rejection, noise and counterfactuals (baseline: retrieval)."""
     items = load_rgb(bench.options.eval_dir)[: bench.options.rgb_items]
     client = make_client(bench.options.work_dir / "rgb-baseline")
     built = iter(range(1_000_000))
@@ -317,6 +130,7 @@ def run_rgb(bench: Bench) -> dict[str, Any]:
 
 
 def run_seed(bench: Bench) -> dict[str, Any]:
+    """The seed story's question set: answered with the expected citations, and refused where it should be."""
     from bot.corpus import load_corpus
     from bot.reader_train import seed_corpus
     from bot.verify import idf_table
@@ -366,6 +180,7 @@ def run_faithful(bench: Bench) -> dict[str, Any]:
 
 
 def run_citations(bench: Bench) -> dict[str, Any]:
+    """How many cited sentences their quote supports, over the answers and seed suites' answers."""
     if not bench.answers:
         raise InputError("the citations suite judges the answers of the answers and seed suites: run them too")
     figures = quality.citation_precision(bench.answers, bench.storybot.faithfulness)
@@ -373,6 +188,7 @@ def run_citations(bench: Bench) -> dict[str, Any]:
 
 
 def run_tuning(bench: Bench) -> dict[str, Any]:
+    """The sweeps defaults were chosen by: fusion weights, refusal threshold, chunking."""
     built = iter(range(1_000_000))
 
     def make_bot(corpus: Corpus) -> Bot:
@@ -404,6 +220,7 @@ def _chunk_sweep(bench: Bench) -> dict[str, Any]:
 
 
 def run_indexing(bench: Bench) -> dict[str, Any]:
+    """Indexing throughput against the raw encoder, re-indexing, and every registered encoder's speed."""
     small = speed.subset(bench.corpus, _wanted(bench), bench.options.index_articles)
     encoder = bench.embeddings.inner  # uncached: this suite measures the encoder itself
     result = speed.indexing_suite(small, encoder, bench.options.model, bench.options.work_dir)
@@ -429,10 +246,12 @@ def _latency_pair(bench: Bench, bot: Bot, baseline: BaselineRag | None) -> dict[
 
 
 def run_latency(bench: Bench) -> dict[str, Any]:
+    """Retrieval and answer latency of both systems on the whole corpus."""
     return {"articles": len(bench.corpus.stories), **_latency_pair(bench, bench.storybot, bench.baseline)}
 
 
 def run_scale(bench: Bench) -> dict[str, Any]:
+    """Latency at smaller subsets, the whole corpus, and the corpus several times over."""
     wanted = _wanted(bench)
     points: dict[str, Any] = {}
     for size in bench.options.scale_sizes:
@@ -491,32 +310,3 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "scale": run_scale,
     "memory": run_memory,
 }
-
-
-def default_options(name: str, smoke: bool, eval_dir: Path, out_dir: Path, **changes: Any) -> BenchOptions:
-    """The full run, or the smoke run CI uses (a few articles, questions and RGB items)."""
-    base = BenchOptions(
-        eval_dir=eval_dir,
-        out_dir=out_dir,
-        work_dir=ROOT / ".storybot" / "bench" / name,
-        cache_path=ROOT / ".storybot" / "bench-cache" / "embeddings.sqlite3",
-        name=name,
-    )
-    if smoke:
-        base = BenchOptions(
-            **{
-                **base.__dict__,
-                "articles": 12,
-                "questions": 6,
-                "rgb_items": 3,
-                "index_articles": 4,
-                "scale_sizes": (6,),
-                "scale_copies": 2,
-                "sweep_articles": 6,
-                "encoder_articles": 2,
-            }
-        )
-    return BenchOptions(**{**base.__dict__, **{k: v for k, v in changes.items() if v is not None}})
-
-
-__all__ = ["SUITES", "BenchOptions", "articles_path", "default_options", "run_bench"]

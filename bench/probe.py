@@ -1,6 +1,6 @@
 """A fresh process that opens an existing index, answers questions, and reports cold start and peak RSS.
 
-Run by the memory suite: `python -m bot.bench.probe` with a JSON request on stdin
+Run by the memory suite: `python -m bench.probe` with a JSON request on stdin
 ({"index_dir", "model", "questions", "system": "storybot" | "baseline:<collection>"}); prints one JSON line.
 """
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.bench import quality
-from bot.bench.data import Question, RgbItem
+from bench import quality
+from bench.data import Question, RgbItem
 from bot.bot import Bot
 from bot.reader import Reader
 from bot.retrieve import Retriever
