@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.signature import SignatureVerifier
 
 from bot.bot import Bot
+from bot.channels.schemas import SlackCallback, SlackChallenge, SlackEvent, problem
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
 from bot.http import ApiError, parse_json, read_body
@@ -46,13 +48,9 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 SEEN_EVENTS = 10_000
 
 
-def _texts(event: dict[str, Any], *keys: str) -> bool:
-    return all(isinstance(event.get(k), str) and event.get(k) for k in keys)
-
-
-def question_of(event: dict[str, Any]) -> str:
+def question_of(event: SlackEvent) -> str:
     """The question without the bot's mention; Slack sends `&`, `<`, `>` escaped, so they are restored."""
-    text = MENTION.sub(" ", str(event.get("text") or ""))
+    text = MENTION.sub(" ", event.text)
     return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
 
 
@@ -74,26 +72,20 @@ class SlackChannel:
         except (ValueError, UnicodeDecodeError):  # a timestamp that is not a number, or a body that is not text
             return False
 
-    def wanted(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+    def wanted(self, callback: SlackCallback) -> SlackEvent | None:
         """The event to answer: a mention, or a direct message from a person; None for anything else."""
-        event = payload.get("event")
-        if payload.get("type") != "event_callback" or not isinstance(event, dict):
-            return None
-        if event.get("bot_id") or event.get("subtype") or not _texts(event, "channel", "user"):
+        event = callback.event
+        if event.bot_id or event.subtype or not event.channel or not event.user:
             return None  # bots (this one included), edits, deletions and joins are not questions
-        if not all(isinstance(event.get(k), str | None) for k in ("text", "ts", "thread_ts", "type", "channel_type")):
-            return None  # a malformed event: nothing a person sent
-        authorizations = payload.get("authorizations")
-        listed = authorizations if isinstance(authorizations, list) else []
-        own = {a.get("user_id") for a in listed if isinstance(a, dict) and a.get("is_bot")}
-        if event["user"] in own:
+        if event.user in {a.user_id for a in callback.authorizations if a.is_bot}:
             return None
-        kind = event.get("type")
-        return event if kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im") else None
+        return (
+            event if event.type == "app_mention" or (event.type == "message" and event.channel_type == "im") else None
+        )
 
-    def replayed(self, event_id: object) -> bool:
+    def replayed(self, event_id: str) -> bool:
         """True when this event id was seen before (Slack's ids are unique per event); remembers it."""
-        if not isinstance(event_id, str) or not event_id:
+        if not event_id:
             return False
         with self._seen_lock:
             if event_id in self._seen:
@@ -103,9 +95,9 @@ class SlackChannel:
                 self._seen.popitem(last=False)
         return False
 
-    def handle(self, team: str, event: dict[str, Any]) -> None:
+    def handle(self, team: str, event: SlackEvent) -> None:
         """Answer one event in its thread (runs after the endpoint has said 200)."""
-        channel, thread = event["channel"], str(event.get("thread_ts") or event.get("ts"))
+        channel, thread = str(event.channel), str(event.thread_ts or event.ts)
         question = question_of(event)
         if not question:
             self.post(channel, thread, HELP, [{"type": "section", "text": slack_text(HELP)}])
@@ -153,14 +145,19 @@ class SlackChannel:
                 payload = parse_json(body, "event")
             except ApiError as exc:
                 return JSONResponse({"error": {"message": exc.message, "type": "invalid_request_error"}}, 400)
-            if isinstance(payload, dict) and payload.get("type") == "url_verification":
-                return JSONResponse({"challenge": str(payload.get("challenge") or "")})
-            event = self.wanted(payload) if isinstance(payload, dict) else None
-            if event is not None and self.replayed(payload.get("event_id")):
-                return Response(status_code=200)  # a signed request sent again: answered once already
-            if event is not None:
-                # Slack wants a reply within 3 seconds; the answer follows as its own message.
-                background.add_task(self.handle, str(payload.get("team_id") or ""), event)
+            kind = payload.get("type") if isinstance(payload, dict) else None
+            try:
+                if kind == "url_verification":
+                    return JSONResponse({"challenge": SlackChallenge.model_validate(payload).challenge})
+                callback = SlackCallback.model_validate(payload) if kind == "event_callback" else None
+            except ValidationError as exc:
+                # Slack never sends these, so it will not retry them; say what was wrong to whoever did.
+                return JSONResponse({"error": {"message": problem(exc), "type": "invalid_request_error"}}, 400)
+            event = self.wanted(callback) if callback is not None else None
+            if callback is None or event is None or self.replayed(callback.event_id):
+                return Response(status_code=200)  # not a question, or a signed request sent again
+            # Slack wants a reply within 3 seconds; the answer follows as its own message.
+            background.add_task(self.handle, callback.team_id, event)
             return Response(status_code=200)
 
         return router

@@ -12,13 +12,14 @@ import logging
 import time
 from collections.abc import Callable
 from html import escape
-from typing import Any
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from bot.bot import Bot
+from bot.channels.schemas import TelegramUpdate, problem
 from bot.channels.store import ConversationStore, carry_on
 from bot.errors import BotError
 from bot.http import ApiError, parse_json, read_body
@@ -38,19 +39,12 @@ HELP = (
 )
 
 
-def wanted(update: object) -> tuple[int | str, str] | None:
-    """(chat id, text) of a person's text message; None for anything else, malformed updates included
-    (a `message`, `chat` or `from` of the wrong type)."""
-    message = update.get("message") if isinstance(update, dict) else None
-    if not isinstance(message, dict):
+def wanted(update: TelegramUpdate) -> tuple[int, str] | None:
+    """(chat id, text) of a person's text message; None for anything else (edits, photos, bots)."""
+    message = update.message
+    if message is None or message.text is None or (message.sender is not None and message.sender.is_bot):
         return None
-    chat, sender, text = message.get("chat"), message.get("from"), message.get("text")
-    if not isinstance(chat, dict) or not isinstance(text, str) or not isinstance(sender, dict | None):
-        return None
-    chat_id = chat.get("id")
-    if isinstance(chat_id, bool) or not isinstance(chat_id, int | str) or (sender or {}).get("is_bot"):
-        return None
-    return chat_id, text
+    return message.chat.id, message.text
 
 
 class TelegramChannel:
@@ -73,7 +67,7 @@ class TelegramChannel:
         self.client = client
         self.sleep = sleep
 
-    def handle(self, update: dict[str, Any]) -> None:
+    def handle(self, update: TelegramUpdate) -> None:
         """Answer one update (runs after the webhook has said 200)."""
         found = wanted(update)
         if found is None:
@@ -100,7 +94,7 @@ class TelegramChannel:
         for piece in telegram_messages(telegram_html(answer)):
             self.send(chat, piece)
 
-    def send(self, chat: int | str, html: str) -> bool:
+    def send(self, chat: int, html: str) -> bool:
         """Send one message with Telegram's HTML formatting, retrying a failure to connect, a 5xx or a 429
         with backoff; True once Telegram has it. A 4xx other than 429 is not retried (it will not change),
         nor a timeout after sending (the message may have arrived)."""
@@ -140,9 +134,13 @@ class TelegramChannel:
                 )
             body = await read_body(request)  # over the limit: the API's 413
             try:
-                update = parse_json(body, "update")
+                update = TelegramUpdate.model_validate(parse_json(body, "update"))
             except ApiError as exc:
                 return JSONResponse({"error": {"message": exc.message, "type": "invalid_request_error"}}, 400)
+            except ValidationError as exc:
+                # Telegram sends every update again until it gets a 2xx: say what was wrong in the log only.
+                log.warning("telegram update dropped: %s", problem(exc))
+                return JSONResponse({"ok": True})
             if wanted(update) is not None:
                 background.add_task(self.handle, update)
             return JSONResponse({"ok": True})  # anything else is acknowledged and dropped, never retried
