@@ -23,6 +23,8 @@ from bot.editor.checks import load_cases, run_case
 from bot.errors import BotError
 from bot.faithful import Faithfulness
 from bot.retrieve import make_query
+from bot.scoring import Idf, idf_table
+from bot.snapshot import Catalog
 from bot.types import Answer, Citation, Corpus, Section, Story
 
 KS = (1, 5, 10)
@@ -214,7 +216,16 @@ def _cited(answer: Answer) -> list[tuple[str, Citation]]:
     return [(s.text, by_number[n]) for s in answer.sentences for n in s.citations if n in by_number]
 
 
-Judged = tuple[str, Answer, dict[str, float]]  # question, answer, IDF table of the corpus it came from
+Judged = tuple[str, Answer, Idf]  # question, answer, IDF table of the corpus it came from
+
+# Citations are judged with the corpus's IDF table and a word it never uses at this weight, not the
+# bot's own `unknown_idf`: the recorded citation figures were measured so, and stay comparable.
+JUDGING_UNKNOWN_WEIGHT = 1.0
+
+
+def judging_idf(catalog: Catalog) -> Idf:
+    """The IDF table citation precision is judged with (see `JUDGING_UNKNOWN_WEIGHT`)."""
+    return Idf(idf_table(catalog), JUDGING_UNKNOWN_WEIGHT)
 
 
 def citation_precision(answers: Sequence[Judged], check: Faithfulness) -> dict[str, Any]:

@@ -44,12 +44,10 @@ def run_retrieval(bench: Bench) -> dict[str, Any]:
 
 def run_answers(bench: Bench) -> dict[str, Any]:
     """Storybot's extractive answers: accuracy and refusals, inside and outside the articles."""
-    from bot.verify import idf_table
-
     questions = _questions(bench, answerable_only=False)
     answerable = {q.id for q in _questions(bench, answerable_only=True)}
     asked = {q.id: quality.ask_storybot(bench.storybot, q.question, (q.answer,)) for q in questions}
-    idf = idf_table(bench.storybot.catalog())
+    idf = quality.judging_idf(bench.storybot.catalog())
     bench.answers += [(a.question, a.answer, idf) for a in asked.values() if a.answer is not None]
     inside = [a for i, a in asked.items() if i in answerable]
     outside = [a for i, a in asked.items() if i not in answerable]
@@ -69,7 +67,6 @@ def run_answers(bench: Bench) -> dict[str, Any]:
 def run_llm(bench: Bench) -> dict[str, Any]:
     """The local LLM answerer (sha-checked Qwen GGUF) against extractive, and the baseline answering with it."""
     from bot.corpus import load_corpus
-    from bot.verify import idf_table
 
     questions = _questions(bench, answerable_only=True)[: bench.options.llm_questions]
     settings = bench.settings(
@@ -85,7 +82,7 @@ def run_llm(bench: Bench) -> dict[str, Any]:
     }
     result: dict[str, Any] = {"questions": len(questions)}
     llm_answers: list[quality.Judged] = []
-    idf = idf_table(bench.storybot.catalog())
+    idf = quality.judging_idf(bench.storybot.catalog())
     for name, ask in systems.items():
         asked, times = [], []
         if questions:
@@ -103,7 +100,7 @@ def run_llm(bench: Bench) -> dict[str, Any]:
     seed_bot = build_bot(seed_settings, embeddings=bench.embeddings, chat_model=chat)
     seed_bot.index.build(load_corpus([bench.options.seed_corpus]))
     seed = quality.seed_suite(seed_bot, bench.options.seed_cases, bench.options.questions)
-    seed_idf = idf_table(seed_bot.catalog())
+    seed_idf = quality.judging_idf(seed_bot.catalog())
     llm_answers += [(q, a, seed_idf) for q, a in seed.pop("answers")]
     result["seed_storybot_llm"] = seed
     result["citations_storybot_llm"] = quality.citation_precision(llm_answers, seed_bot.faithfulness)
@@ -133,13 +130,12 @@ def run_seed(bench: Bench) -> dict[str, Any]:
     """The seed story's question set: answered with the expected citations, and refused where it should be."""
     from bot.corpus import load_corpus
     from bot.reader_train import seed_corpus
-    from bot.verify import idf_table
 
     # The seed questions were written about the seed story alone: ask them over it alone.
     only_seed = seed_corpus(bench.options.seed_corpus, bench.options.work_dir / "seed-corpus")
     bot = bench.bot_for(load_corpus([only_seed]), bench.options.work_dir / "seed")
     result = quality.seed_suite(bot, bench.options.seed_cases, bench.options.questions)
-    idf = idf_table(bot.catalog())
+    idf = quality.judging_idf(bot.catalog())
     bench.answers += [(q, a, idf) for q, a in result.pop("answers")]
     return {"storybot": result}
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import speed
+from bench import quality, speed
 from bench.baseline import BaselineRag
 from bench.cache import CachedEmbeddings
 from bench.data import Question, load_articles, load_questions
@@ -18,7 +18,7 @@ from bot.bot import Bot, build_bot
 from bot.config import Settings
 from bot.embeddings import build_embeddings
 from bot.index import make_client
-from bot.types import Answer, Corpus
+from bot.types import Corpus
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Bench:
     build_seconds: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     # Every Storybot answer with the IDF table of the corpus it came from, for citation precision.
-    answers: list[tuple[str, Answer, dict[str, float]]] = field(default_factory=list)
+    answers: list[quality.Judged] = field(default_factory=list)
 
     def settings(self, index_dir: Path, **changes: Any) -> Settings:
         """Settings for one benchmark index, ignoring the caller's STORYBOT_* environment."""

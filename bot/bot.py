@@ -25,15 +25,16 @@ from bot.errors import InputError
 from bot.faithful import Faithfulness, FaithModel
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
-from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model, parse_answer
+from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
 from bot.reader import Reader
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
+from bot.scoring import Idf
 from bot.snapshot import Catalog
 from bot.spelling import Correction, Speller, vocabulary
 from bot.suspicious import in_corpus
 from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit, StoryInfo
-from bot.verify import Evidence, assess, idf_table, known_word, spelled_out, unknown_idf
+from bot.verify import Evidence, assess, known_word, spelled_out
 
 
 class Condenser(Protocol):
@@ -52,7 +53,7 @@ class Trace:
     hits: tuple[Hit, ...]
     evidence: Evidence
     query: Query
-    idf: dict[str, float]
+    idf: Idf
     corrections: tuple[Correction, ...] = ()
 
 
@@ -83,7 +84,7 @@ class Bot:
         # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
         self.last_trace: Trace | None = None
         self._idf_for: str | None = None
-        self._idf_cache: dict[str, float] = {}
+        self._idf_cache = Idf({}, 0.0)
         self._speller_for: str | None = None
         self._speller = Speller()
 
@@ -108,11 +109,7 @@ class Bot:
         if not evidence.answerable:
             yield _noting(trace.corrections, self.refusal(evidence, story, question))
             return
-        if isinstance(self.answerer, LLMAnswerer):
-            text = yield from self.answerer.stream(query, hits)
-            draft = parse_answer(text, len(hits))
-        else:
-            draft = self.answerer.draft(query, hits, idf)
+        draft = yield from self.answerer.stream(query, hits, idf)
         yield _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
 
     def trace(self, question: str, messages: list[Message], story: str | None = None) -> Trace:
@@ -192,7 +189,7 @@ class Bot:
         draft: Draft,
         query: Query,
         hits: list[Hit],
-        idf: dict[str, float],
+        idf: Idf,
         evidence: Evidence,
         story: str | None,
         question: str,
@@ -247,26 +244,15 @@ class Bot:
         chosen = [stories[story]] if story in stories else list(stories.values())
         return [q.question for s in chosen for q in s.questions]
 
-    def idf(self) -> dict[str, float]:
-        """The live index's IDF table (a word it never uses weighs the most)."""
+    def idf(self) -> Idf:
+        """The live index's IDF table (a word it never uses weighs `scoring.unknown_idf`)."""
         # One table per snapshot: computing it per question would cost O(vocabulary) each time.
         snapshot = self.index.snapshot()
         key = snapshot.name
         if self._idf_for != key:
-            self._idf_cache = _DefaultIdf(idf_table(snapshot.catalog), unknown_idf(snapshot.catalog))
+            self._idf_cache = Idf.of(snapshot.catalog)
             self._idf_for = key
         return self._idf_cache
-
-
-class _DefaultIdf(dict[str, float]):
-    """An IDF table where unknown terms weigh the most."""
-
-    def __init__(self, table: dict[str, float], unknown: float) -> None:
-        super().__init__(table)
-        self.unknown = unknown
-
-    def get(self, key: str, default: float | None = None) -> float:  # type: ignore[override]
-        return super().get(key, self.unknown)
 
 
 # Direction overrides can make a question display differently from what it says, so they are refused;
@@ -370,7 +356,7 @@ def build_bot(
     reader = _reader(settings, model, places, lexicon, reader_model)
     answerer: Answerer = reader
     condenser: Condenser = RuleCondenser()
-    if chat_model is not None or settings.answerer != "extractive":
+    if chat_model is not None or settings.answerer.uses_chat_model:
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
     faithfulness = _faithfulness(settings, model, places, lexicon)

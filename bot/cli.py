@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bot import Bot, build_bot
-from bot.config import Settings
+from bot.config import AnswererKind, Settings
 from bot.editor.commands import add_parsers as add_editor_parsers
 from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
@@ -24,6 +24,7 @@ from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
 from bot.redact import install as install_redaction
 from bot.redact import redact
+from bot.retrieve import TOP_K
 from bot.suspicious import in_chunks
 
 EXIT_ERROR = 2
@@ -39,10 +40,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", type=Path, help="index folder (STORYBOT_INDEX_DIR, default .storybot/index)")
     p.add_argument("--corpus-dir", type=Path, help="corpus folder (STORYBOT_CORPUS_DIR, default corpus)")
     p.add_argument("--embedding-model", help="minilm (default), fake, or a local model folder")
-    p.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"], help="how answers are written")
+    p.add_argument("--answerer", choices=[kind.value for kind in AnswererKind], help="how answers are written")
     p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     p.add_argument("--llm-model", help="model name at that endpoint")
-    p.add_argument("--top-k", type=int, help="passages retrieved per question (default 5)")
+    p.add_argument("--top-k", type=int, help=f"passages retrieved per question (default {TOP_K})")
     sub = p.add_subparsers(dest="command", required=True)
     idx = sub.add_parser("index", help="index the corpus (only changed chunks are embedded)")
     idx.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")

@@ -12,7 +12,17 @@ from bot.text import QUESTION_WORDS, STOPWORDS, fold, words
 from bot.types import Bio
 
 Message = dict[str, str]
-MAX_HISTORY_MESSAGES = 40
+
+# History caps, in messages (a turn is two), each named for what it bounds; they differ on purpose.
+# The most of a caller's history one question reads (web page, API, CLI): the rules carry people and
+# topics forward turn by turn, so it is generous; it bounds the work one request can ask for.
+HISTORY_READ = 40
+# What the conversation store keeps per messaging chat (bot/channels/store.py): ten turns, pruned on
+# every message, so a chat's stored history stays small however long it runs.
+HISTORY_KEPT = 20
+# The latest messages the LLM condenser shows its model (bot/llm.py): a follow-up refers to the last
+# few turns, and every earlier one lengthens a prompt that a small local model reads slowly.
+HISTORY_PROMPTED = 8
 
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 _ANY_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
@@ -40,7 +50,7 @@ def validate_history(history: Sequence[Any] | None) -> list[Message]:
             raise InputError(f"history message {i} has role {role!r}; use 'user' or 'assistant'")
         if role != "system":
             out.append({"role": str(role), "content": message["content"]})
-    return out[-MAX_HISTORY_MESSAGES:]
+    return out[-HISTORY_READ:]
 
 
 def content_words(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from bot.aliases import PlaceAliases
 from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader_model import ReaderModel
-from bot.scoring import covers
+from bot.scoring import Idf, covers
 from bot.suspicious import suspicious_spans
 from bot.text import STOPWORDS, fold, sentence_spans, terms, words
 from bot.types import DraftSentence, Hit
@@ -100,7 +100,7 @@ class Faithfulness:
         self.lexicon = lexicon or Lexicon()
         self._cache = VectorCache(self.embeddings) if self.embeddings is not None else None
 
-    def verify(self, sentences: Sequence[DraftSentence], hits: list[Hit], idf: dict[str, float]) -> list[DraftSentence]:
+    def verify(self, sentences: Sequence[DraftSentence], hits: list[Hit], idf: Idf) -> list[DraftSentence]:
         """The sentences some cited passage supports, each with the window that supports it as its quote.
 
         A sentence quoted verbatim from its passage is kept as it is; uncited sentences are dropped."""
@@ -126,7 +126,7 @@ class Faithfulness:
                 kept.append(DraftSentence(sentence.text, tuple(sources), tuple(quotes)))
         return kept
 
-    def best_window(self, claim: str, passage: str, entity: str | None, idf: dict[str, float]) -> tuple[str, float]:
+    def best_window(self, claim: str, passage: str, entity: str | None, idf: Idf) -> tuple[str, float]:
         """The passage's sentence (or pair of adjacent sentences) most likely to support the claim."""
         spans = list(sentence_spans(passage))
         windows = [(span,) for span in spans] + list(itertools.pairwise(spans))
@@ -139,23 +139,23 @@ class Faithfulness:
         best = int(np.argmax(probs))
         return texts[best], float(probs[best])
 
-    def supports(self, claim: str, quote: str, entity: str | None, idf: dict[str, float]) -> bool:
+    def supports(self, claim: str, quote: str, entity: str | None, idf: Idf) -> bool:
         """True when the quote backs the claim: it holds the claim verbatim, or the model says so."""
         if _verbatim(claim, quote):
             return True
         return self.probability(claim, Window(quote, entity), idf) >= self.model.threshold
 
-    def probability(self, claim: str, window: Window, idf: dict[str, float]) -> float:
+    def probability(self, claim: str, window: Window, idf: Idf) -> float:
         """P(the window says what the claim says); 0 when a veto applies."""
         row = np.array([self.features(claim, window, idf)])
         return 0.0 if vetoed(row)[0] else float(self.model.probability(row)[0])
 
-    def features(self, claim: str, window: Window, idf: dict[str, float]) -> list[float]:
+    def features(self, claim: str, window: Window, idf: Idf) -> list[float]:
         """One row of `FAITH_FEATURES` for the pair."""
         have = set(terms(window.text)) | set(terms(window.entity or ""))
         mine = [w for w in dict.fromkeys(words(claim)) if w.isalpha() and w not in STOPWORDS]
         theirs = [w for w in dict.fromkeys(words(window.text)) if w.isalpha() and w not in STOPWORDS]
-        weights = [max((idf.get(t, 1.0) for t in terms(w)), default=1.0) for w in mine]
+        weights = [max((idf.weight(t) for t in terms(w)), default=1.0) for w in mine]
         exact = [1.0 if all(covers(t, have) for t in terms(w)) else 0.0 for w in mine]
         values = {
             "exact": _weighted(exact, weights),

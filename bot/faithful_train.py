@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.errors import InputError
 from bot.faithful import FAITH_FEATURES, Faithfulness, FaithModel, Window, numbers, vetoed
 from bot.reader_train import SEED, provenance
+from bot.scoring import Idf
 
 DEFAULT_PAIRS = Path("bench/faithful/train.yaml")
 DEFAULT_OUT = Path("bot/models/faithful.json")
@@ -65,7 +66,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the model is written")
 
 
-def cmd_train_faithful(args: argparse.Namespace, settings: Settings, check: Faithfulness, idf: dict[str, float]) -> int:
+def cmd_train_faithful(args: argparse.Namespace, settings: Settings, check: Faithfulness, idf: Idf) -> int:
     """Fit both models (with and without the encoder's features), write them and print their figures."""
     written = load_pairs(args.pairs)
     pairs = written + variants(written, check)
@@ -198,7 +199,7 @@ def _opposite(claim: str, check: Faithfulness) -> str | None:
     return None
 
 
-def seed_idf(settings: Settings) -> tuple[Faithfulness, dict[str, float]]:
+def seed_idf(settings: Settings) -> tuple[Faithfulness, Idf]:
     """A check built like the bot's, and the corpus's IDF table (from a temporary index of corpus/)."""
     from bot.bot import build_bot
 

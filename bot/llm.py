@@ -12,14 +12,15 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from bot.config import Settings
-from bot.conversation import Message, RuleCondenser
+from bot.config import AnswererKind, Settings
+from bot.conversation import HISTORY_PROMPTED, Message, RuleCondenser
 from bot.embeddings import verify_sha256
 from bot.errors import ModelError
 from bot.present import LEADING_MARKERS, MARKER, for_history
 from bot.prompts import render
 from bot.redact import redact
 from bot.retrieve import Query
+from bot.scoring import Idf
 from bot.suspicious import withheld
 from bot.text import sentence_spans
 from bot.types import Bio, Draft, DraftSentence, Hit
@@ -57,7 +58,7 @@ class LlamaCppChatModel(BaseChatModel):
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings name (`openai` endpoint or `llamacpp` GGUF)."""
-    if settings.answerer == "openai":
+    if settings.answerer is AnswererKind.OPENAI:
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
@@ -68,7 +69,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             timeout=120,
             max_retries=1,
         )
-    if settings.answerer == "llamacpp" and settings.gguf_path is not None:
+    if settings.answerer is AnswererKind.LLAMACPP and settings.gguf_path is not None:
         verify_sha256(settings.gguf_path, settings.gguf_sha256)
         try:
             from llama_cpp import Llama
@@ -76,7 +77,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             raise ModelError("the llamacpp answerer needs the 'local' extra: pip install -e '.[local]'") from None
         client = Llama(model_path=str(settings.gguf_path), n_ctx=4096, n_threads=2, verbose=False)
         return LlamaCppChatModel(client=client)
-    raise ModelError(f"answerer {settings.answerer!r} does not use a chat model")
+    raise ModelError(f"answerer {settings.answerer.value!r} does not use a chat model")
 
 
 def _numbers(markers: str) -> list[int]:
@@ -133,8 +134,8 @@ class LLMAnswerer:
             HumanMessage(render("answer_user", passages=passages, question=query.text)),
         ]
 
-    def stream(self, query: Query, hits: list[Hit]) -> Generator[str, None, str]:
-        """Yield the model's text as it is generated; return all of it ("" if the model failed)."""
+    def stream(self, query: Query, hits: list[Hit], idf: Idf) -> Generator[str, None, Draft]:
+        """Yield the model's text as it is generated; return it as a draft (empty if the model failed)."""
         text = ""
         try:
             for chunk in self.model.stream(self.messages(query, hits)):
@@ -143,17 +144,22 @@ class LLMAnswerer:
                 yield delta
         except Exception as exc:
             log.warning("chat model failed, falling back to extractive: %s", redact(str(exc)))
-            return ""
-        return text
+            text = ""  # what came before the failure is dropped: the reader's answer stands in
+        return parse_answer(text, len(hits))
 
-    def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
+    def draft(self, query: Query, hits: list[Hit], idf: Idf) -> Draft:
         """The model's whole answer as a draft (empty if the model failed)."""
-        generator = self.stream(query, hits)
+        generator = self.stream(query, hits, idf)
         while True:
             try:
                 next(generator)
             except StopIteration as done:
-                return parse_answer(done.value, len(hits))
+                whole: Draft = done.value
+                return whole
+
+    def complete(self, prompt: str) -> str:
+        """The chat model's reply to a free prompt (its errors are the caller's to handle)."""
+        return str(self.model.invoke([HumanMessage(prompt)]).content)
 
 
 class LLMCondenser:
@@ -168,7 +174,7 @@ class LLMCondenser:
         if not history:
             return question
         # Citation markers in earlier answers mean nothing to the rewriter and leak into its output.
-        turns = [{**m, "content": for_history(m["content"])} for m in history[-8:]]
+        turns = [{**m, "content": for_history(m["content"])} for m in history[-HISTORY_PROMPTED:]]
         prompt = render("condense", history=turns, question=question)
         try:
             reply = str(self.model.invoke([HumanMessage(prompt)]).content).strip()

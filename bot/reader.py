@@ -10,7 +10,7 @@ where its training data came from.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +36,8 @@ from bot.cues import (
 from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader_model import COSTLY, FEATURES, ReaderModel
-from bot.retrieve import KeyTerm, Query
-from bot.scoring import coverage, covered
+from bot.retrieve import Query
+from bot.scoring import Idf, KeyTerm, coverage, covered, weight
 from bot.suspicious import suspicious_spans
 from bot.text import STOPWORDS, sentence_spans, terms, words
 from bot.types import Draft, DraftSentence, Hit
@@ -101,7 +101,7 @@ class Reader:
         self.max_sentences = max_sentences
         self._cache = VectorCache(self.embeddings) if self.embeddings is not None else None
 
-    def draft(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> Draft:
+    def draft(self, query: Query, hits: list[Hit], idf: Idf) -> Draft:
         """The best sentences (one to `max_sentences`), or a declined draft when none clears the threshold.
 
         A question that asks for a section of a story by its heading ("What happened?", "What do the
@@ -124,6 +124,16 @@ class Reader:
             chosen.append(cand)
         return Draft(sentences=tuple(self._sentence(c, hits) for c in chosen))
 
+    def stream(self, query: Query, hits: list[Hit], idf: Idf) -> Generator[str, None, Draft]:
+        """The draft, with no text before it: the reader quotes sentences, it writes none to show early."""
+        draft = self.draft(query, hits, idf)
+        yield from ()
+        return draft
+
+    def complete(self, prompt: str) -> None:
+        """No reply: the reader has no language model to prompt."""
+        return None
+
     def _section_lead(self, hit: int, hits: list[Hit]) -> Draft:
         text = hits[hit].chunk.text
         spans = [
@@ -135,7 +145,7 @@ class Reader:
         cands = [Candidate(hit, s, e, text[s:e], (), frozenset()) for s, e in spans]
         return Draft(sentences=tuple(self._sentence(c, hits) for c in cands), declined=not cands)
 
-    def score(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
+    def score(self, query: Query, hits: list[Hit], idf: Idf) -> list[Candidate]:
         """Every whole sentence of the hits, with its probability, best first.
 
         Cheap features rank all sentences with the costly ones at their training mean; only the
@@ -158,7 +168,7 @@ class Reader:
         ]
         return sorted(scored, key=lambda c: -c.probability)
 
-    def features_for_training(self, query: Query, hits: list[Hit], idf: dict[str, float]) -> list[Candidate]:
+    def features_for_training(self, query: Query, hits: list[Hit], idf: Idf) -> list[Candidate]:
         """Every candidate with every feature computed (no shortlist): the training command's input."""
         question = self._question(query, idf)
         cands = [c for rank, hit in enumerate(hits) for c in self._candidates(question, rank, hit, idf)]
@@ -167,12 +177,11 @@ class Reader:
             for c in cands
         ]
 
-    def _question(self, query: Query, idf: dict[str, float]) -> _Question:
+    def _question(self, query: Query, idf: Idf) -> _Question:
         keys = query.key_terms
-        total = sum(max(idf.get(t, 1.0) for t in k.typed) for k in keys) or 1.0
-        # `idf` answers every word (unknown ones at a default weight); its keys are the corpus's own words.
-        unknown_words = [k for k in keys if not k.entity and all(t not in idf for t in k.typed)]
-        unknown = sum(max(idf.get(t, 1.0) for t in k.typed) for k in unknown_words) / total
+        total = sum(weight(k, idf) for k in keys) or 1.0
+        unknown_words = [k for k in keys if not k.entity and not any(idf.knows(t) for t in k.typed)]
+        unknown = sum(weight(k, idf) for k in unknown_words) / total
         capitalised = {t for name in names_in(query.text) for t in terms(name)}
         # Names typed in lower case ("did putin free them?") are names all the same.
         lower_names = [w for w in words(query.text) if w not in STOPWORDS and self._is_name(w)]
@@ -188,12 +197,12 @@ class Reader:
             named,
             unknown,
             tuple(w for w in dict.fromkeys(words(query.text)) if w not in STOPWORDS and w.isalpha()),
-            {t: idf.get(t, 1.0) for k in keys for t in k.typed},
+            {t: idf.weight(t) for k in keys for t in k.typed},
             counted(query.text),
             q_kind == "why" and bool(ASKS_TIMING.search(query.text)),
         )
 
-    def _candidates(self, q: _Question, rank: int, hit: Hit, idf: dict[str, float]) -> list[Candidate]:
+    def _candidates(self, q: _Question, rank: int, hit: Hit, idf: Idf) -> list[Candidate]:
         chunk = hit.chunk
         head = set(terms(chunk.head))
         spans = list(sentence_spans(chunk.text))
@@ -291,7 +300,7 @@ class Reader:
         total = got = 0.0
         worst = 1.0
         for key in plain:
-            weight = q.weights.get(key.typed[0], 1.0)
+            weight = q.weights[key.typed[0]]  # every key's typed terms are weighed
             total += weight
             match = 1.0 if covered(key, cand.terms) else 0.0
             asked = [w for w in q.words if terms(w)[:1] == [key.typed[0]]]

@@ -11,27 +11,10 @@ import numpy as np
 from bot.aliases import PlaceAliases
 from bot.errors import UnknownStoryError
 from bot.index import Index
+from bot.scoring import KeyTerm, plain_terms
 from bot.snapshot import Catalog, Snapshot
 from bot.text import QUESTION_WORDS, fold, terms
 from bot.types import Bio, Hit
-
-
-@dataclass(frozen=True)
-class KeyTerm:
-    """Something an answer must cover: a word of the question, or a person named in it.
-
-    A person counts once, however many aliases expand it, and any of their names covers them;
-    `typed` holds the question's own terms for it, which set its weight.
-    """
-
-    typed: tuple[str, ...]
-    accepts: frozenset[str]
-    entity: bool = False
-
-
-def plain_terms(words: list[str]) -> list[KeyTerm]:
-    """Key terms for plain words."""
-    return [KeyTerm((t,), frozenset((t,))) for t in dict.fromkeys(words)]
 
 
 @dataclass(frozen=True)
@@ -98,13 +81,17 @@ def _one_word_names(group: frozenset[str]) -> list[str]:
     return sorted(n for n in group if len(terms(n)) == 1 and len(n) > 1)
 
 
+# Passages retrieved per question; also the default of `Settings.top_k` (STORYBOT_TOP_K).
+TOP_K = 5
+
+
 class Retriever:
     """Fuses BM25 and dense rankings (weighted reciprocal rank fusion) and caps hits per section."""
 
     def __init__(
         self,
         index: Index,
-        top_k: int = 5,
+        top_k: int = TOP_K,
         candidates: int = 40,
         rrf_k: int = 60,
         dense_weight: float = 1.0,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -26,21 +25,6 @@ class Evidence:
     answerable: bool
     missing: tuple[str, ...] = ()
     unclear_person: str | None = None
-
-
-def idf_table(catalog: Catalog) -> dict[str, float]:
-    """Inverse document frequency per term over the snapshot's chunks."""
-    n = max(1, catalog.n_chunks)
-    return {t: math.log(1 + n / df) for t, df in catalog.doc_freq.items()}
-
-
-def unknown_idf(catalog: Catalog) -> float:
-    """The weight of an ordinary word the corpus never uses.
-
-    Half the rarest term's weight: such a word may be a paraphrase ("outlets" for "papers"), so it
-    counts against coverage without vetoing it. Unknown names and numbers veto (`unknown_names`).
-    """
-    return 0.5 * math.log(1 + max(1, catalog.n_chunks))
 
 
 def _title_case(words: list[str]) -> bool:

@@ -73,7 +73,7 @@ def test_history_file_and_story_filter(tmp_path: Path, indexed: Path) -> None:
         (("ask", "x" * 5000), "the limit is 1000"),
         (("ask", "Who\x07 is he?"), "control characters"),
         (("ask", "Who is Lukashenko?", "--story", "nope"), "unknown story id 'nope'"),
-        (("--top-k", "0", "ask", "Who?"), "top_k must be between 1 and 50"),
+        (("--top-k", "0", "ask", "Who?"), "STORYBOT_TOP_K must be between 1 and 50"),
         (("ask", "Who?", "--history", "/nonexistent.json"), "cannot read history file"),
     ],
 )

@@ -1,7 +1,8 @@
 import pytest
 
 from bot import Bot, InputError
-from bot.conversation import RuleCondenser, validate_history
+from bot.channels.store import ConversationStore
+from bot.conversation import HISTORY_KEPT, HISTORY_PROMPTED, HISTORY_READ, RuleCondenser, validate_history
 
 
 def _turns(*questions: str) -> list[dict[str, str]]:
@@ -64,3 +65,12 @@ def test_follow_ups_become_standalone(fake_bot: Bot, history: tuple[str, ...], q
 def test_bad_history_is_named(history: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         validate_history(history)  # type: ignore[arg-type]
+
+
+def test_a_question_reads_its_last_messages_and_a_chat_keeps_fewer() -> None:
+    history = [{"role": "user", "content": f"q{i}"} for i in range(HISTORY_READ + 5)]
+    kept = validate_history(history)
+    assert len(kept) == HISTORY_READ and kept[-1]["content"] == f"q{HISTORY_READ + 4}"
+    # what a chat stores is read whole, and the LLM condenser sees only its latest part
+    assert HISTORY_PROMPTED < HISTORY_KEPT <= HISTORY_READ
+    assert ConversationStore("sqlite://").max_messages == HISTORY_KEPT

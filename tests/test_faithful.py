@@ -4,8 +4,11 @@ import pytest
 from bot import Bot
 from bot.faithful import FAITH_FEATURES, VETOES, Faithfulness, FaithModel, Window, numbers
 from bot.retrieve import make_query
+from bot.scoring import Idf
 from bot.types import DraftSentence
 
+# Every word weighs the same: these checks are about names, numbers and negation, not rarity.
+FLAT = Idf({}, unknown=1.0)
 PASSAGE = "Belarus has released 123 political prisoners, including Ales Bialiatski, following negotiations with the US."
 
 
@@ -29,27 +32,25 @@ def test_a_changed_number_name_or_place_is_vetoed_whatever_the_model_says(check:
         "Łukasz negotiated the release of 123 political prisoners with the US.",
         "Belarus released 123 political prisoners after a secret deal with china.",
     ):
-        assert check.probability(claim, Window(PASSAGE), {}) == 0.0, claim
+        assert check.probability(claim, Window(PASSAGE), FLAT) == 0.0, claim
 
 
 def test_a_place_may_go_by_another_of_its_names_but_a_city_is_not_its_country(check: Faithfulness) -> None:
-    row = check.features("The releases followed talks with the United States.", Window(PASSAGE), {})
+    row = check.features("The releases followed talks with the United States.", Window(PASSAGE), FLAT)
     assert row[FAITH_FEATURES.index("name_missing")] == 0.0
-    moscow = check.features("He was born in Moscow.", Window("He grew up speaking Russian at home."), {})
+    moscow = check.features("He was born in Moscow.", Window("He grew up speaking Russian at home."), FLAT)
     assert moscow[FAITH_FEATURES.index("name_missing")] == 1.0
 
 
 def test_a_bio_window_holds_its_persons_name(check: Faithfulness) -> None:
     window = Window("He watched the landing by video link from South Africa.", entity="Narendra Modi")
-    assert (
-        check.features("Modi watched the landing from South Africa.", window, {})[FAITH_FEATURES.index("name_missing")]
-        == 0
-    )
+    row = check.features("Modi watched the landing from South Africa.", window, FLAT)
+    assert row[FAITH_FEATURES.index("name_missing")] == 0
 
 
 def test_a_faithful_paraphrase_is_kept_and_a_negation_dropped(check: Faithfulness) -> None:
-    assert check.supports("Belarus released 123 political prisoners after talks with the US.", PASSAGE, None, {})
-    assert not check.supports("Belarus has not released any political prisoners.", PASSAGE, None, {})
+    assert check.supports("Belarus released 123 political prisoners after talks with the US.", PASSAGE, None, FLAT)
+    assert not check.supports("Belarus has not released any political prisoners.", PASSAGE, None, FLAT)
 
 
 def test_verify_keeps_cited_supported_sentences_with_their_window(fake_bot: Bot, check: Faithfulness) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import Bot
+import pytest
+
+from bot import Answer, Bot
 from bot.reader import Reader
 from bot.retrieve import make_query
 
@@ -18,6 +20,18 @@ def test_reader_quotes_exact_sentences_of_the_hits(fake_bot: Bot) -> None:
         (source,) = sentence.sources
         assert sentence.quotes[0] in hits[source].chunk.text
     assert any("123" in s.text for s in draft.sentences)
+
+
+def test_the_reader_streams_no_text_before_its_draft(fake_bot: Bot) -> None:
+    question = "How many political prisoners did Belarus release?"
+    query = make_query(question, fake_bot.catalog())
+    hits = fake_bot.retriever.search(query)
+    stream = fake_bot.reader.stream(query, hits, fake_bot.idf())
+    with pytest.raises(StopIteration) as done:
+        next(stream)
+    assert done.value.value == fake_bot.reader.draft(query, hits, fake_bot.idf())
+    events = list(fake_bot.ask_stream(question))
+    assert len(events) == 1 and isinstance(events[0], Answer) and "123" in events[0].text
 
 
 def test_reader_declines_when_nothing_clears_the_threshold(fake_bot: Bot) -> None:

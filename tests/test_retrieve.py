@@ -2,7 +2,8 @@ import pytest
 from chromadb.api import ClientAPI
 
 from bot import Bot, Settings, UnknownStoryError, build_bot
-from bot.retrieve import KeyTerm, Query, Retriever, make_query
+from bot.retrieve import Query, Retriever, make_query
+from bot.scoring import KeyTerm
 
 
 def test_alias_expansion_finds_the_other_spelling(fake_bot: Bot) -> None:

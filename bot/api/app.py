@@ -55,33 +55,28 @@ class ChatRequest(BaseModel):
 
 def _mount_channels(api: FastAPI, bot: Bot, settings: Settings) -> None:
     """The Telegram and Slack webhooks, when configured, sharing one conversation store."""
-    telegram = bool(settings.telegram_token and settings.telegram_secret)
-    slack = bool(settings.slack_bot_token and settings.slack_signing_secret)
-    if not (telegram or slack):
+    telegram, slack = settings.channels.telegram, settings.channels.slack
+    if not (telegram.token and telegram.secret) and not (slack.bot_token and slack.signing_secret):
         return
     from bot.channels.store import ConversationStore
 
-    store = ConversationStore(settings.conversations_url)
-    if telegram:
+    store = ConversationStore(settings.channels.conversations_url)
+    if telegram.token and telegram.secret:
         from bot.channels.telegram import TelegramChannel
 
-        assert settings.telegram_token and settings.telegram_secret
-        channel = TelegramChannel(
-            bot, store, settings.telegram_token, settings.telegram_secret, settings.telegram_api_url, httpx.Client()
-        )
+        channel = TelegramChannel(bot, store, telegram.token, telegram.secret, telegram.api_url, httpx.Client())
         api.include_router(channel.router())
-    if slack:
+    if slack.bot_token and slack.signing_secret:
         from bot.channels.slack import SlackChannel, slack_client
 
-        assert settings.slack_bot_token and settings.slack_signing_secret
-        client = slack_client(settings.slack_bot_token, settings.slack_api_url)
-        api.include_router(SlackChannel(bot, store, settings.slack_signing_secret, client).router())
+        client = slack_client(slack.bot_token, slack.api_url)
+        api.include_router(SlackChannel(bot, store, slack.signing_secret, client).router())
 
 
 def create_api(bot: Bot, settings: Settings) -> FastAPI:
     """The API app; `serve` mounts the web page on it too."""
     api = FastAPI(title="Storybot API", version="0.1.0", description="Cited answers about the newsroom's stories.")
-    guard = Guard(settings.api_keys, RateLimiter(settings.rate_limit))
+    guard = Guard(settings.server.api_keys, RateLimiter(settings.server.rate_limit))
 
     _mount_channels(api, bot, settings)
 
@@ -279,9 +274,9 @@ def serve(bot: Bot, settings: Settings) -> None:
     install_redaction(settings.secrets)
     api = create_api(bot, settings)
     theme, css = theme_and_css()
-    page = create_app(bot, FeedbackStore(settings.feedback_path), settings)
+    page = create_app(bot, FeedbackStore(settings.server.feedback_path), settings)
     app = gr.mount_gradio_app(api, page, path="/", theme=theme, css=css, footer_links=[])
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
+    config = uvicorn.Config(app, host=settings.server.host, port=settings.server.port, log_level="warning")
     server = uvicorn.Server(config)  # its loggers get their handlers here: redact them too
     install_redaction(settings.secrets)
     server.run()

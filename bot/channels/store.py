@@ -13,13 +13,13 @@ from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, s
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bot.conversation import HISTORY_KEPT
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-MAX_MESSAGES = 20
 # Seconds a locked SQLite file is waited for: a platform user is waiting for the answer meanwhile.
 STORE_WAIT = 1.0
 
@@ -40,7 +40,7 @@ class _Message(_Base):
 class ConversationStore:
     """Bounded history per conversation id (e.g. "telegram:<chat id>")."""
 
-    def __init__(self, url: str, max_messages: int = MAX_MESSAGES) -> None:
+    def __init__(self, url: str, max_messages: int = HISTORY_KEPT) -> None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         sqlite = url.startswith("sqlite")

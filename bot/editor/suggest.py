@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from langchain_core.messages import HumanMessage
-
 from bot.bot import Bot
 from bot.editor.checks import Case, Result, run_case
-from bot.llm import LLMAnswerer
 from bot.prompts import render
 from bot.suspicious import withheld
 
@@ -36,19 +33,20 @@ def candidates(bot: Bot, story: str) -> list[str]:
     ]
     questions += [f"Who is {bio.name}?" for bio in catalog.bios if story in bio.stories]
     questions += [q.question for q in info.questions]
-    if isinstance(bot.answerer, LLMAnswerer):
-        # text addressed to an assistant is withheld from the model, as when it answers
-        questions += _from_llm(bot, withheld(info.title), "\n\n".join(withheld(c.text) for c in chunks))
+    # text addressed to an assistant is withheld from the model, as when it answers
+    questions += _from_model(bot, withheld(info.title), "\n\n".join(withheld(c.text) for c in chunks))
     return list(dict.fromkeys(questions))
 
 
-def _from_llm(bot: Bot, title: str, text: str) -> list[str]:
-    assert isinstance(bot.answerer, LLMAnswerer)
+def _from_model(bot: Bot, title: str, text: str) -> list[str]:
+    """The questions the answerer's language model proposes; none from an answerer without one."""
     prompt = render("suggest", title=title, text=text[:6000], count=6)
     try:
-        reply = str(bot.answerer.model.invoke([HumanMessage(prompt)]).content)
+        reply = bot.answerer.complete(prompt)
     except Exception as exc:
         log.warning("chat model failed to suggest questions: %s", exc)
+        return []
+    if reply is None:
         return []
     lines = [line.strip().lstrip("-*0123456789.) ").strip() for line in reply.splitlines()]
     return [line for line in lines if line.endswith("?") and 8 <= len(line) <= 200]

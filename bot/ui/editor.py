@@ -39,16 +39,16 @@ def rows(results: list[Result]) -> list[list[Any]]:
 def unlock(settings: Settings, token: str, attempts: RateLimiter | None = None, address: str = "") -> tuple[bool, str]:
     """Whether `token` opens the tab, and a message saying so. Each address gets a few attempts a
     minute (`attempts`), so a token cannot be guessed by trying."""
-    if settings.local_only:
+    if settings.server.local_only:
         return True, "Open: the app only listens on this machine."
-    if not settings.editor_token:
+    if not settings.server.editor_token:
         return False, "Set STORYBOT_EDITOR_TOKEN to use the editor tab on a public address."
     if attempts is not None:
         try:
             attempts.check("editor:" + address)
         except ApiError as exc:
             return False, f"Too many attempts: {exc.message}."
-    if hmac.compare_digest(token.encode(), settings.editor_token.encode()):
+    if hmac.compare_digest(token.encode(), settings.server.editor_token.encode()):
         return True, "Unlocked."
     return False, "Wrong token."
 

@@ -114,9 +114,9 @@ def test_api_keys_when_configured(fake_bot: Bot) -> None:
 
 def test_keys_are_required_beyond_localhost() -> None:
     with pytest.raises(ConfigError, match="set STORYBOT_API_KEYS"):
-        Settings(host="0.0.0.0")
-    assert Settings(host="0.0.0.0", api_keys=("k",)).api_keys == ("k",)
-    assert Settings.from_env({"STORYBOT_API_KEYS": "a, b,"}).api_keys == ("a", "b")
+        Settings().with_changes(host="0.0.0.0")
+    assert Settings().with_changes(host="0.0.0.0", api_keys=("k",)).server.api_keys == ("k",)
+    assert Settings.from_env({"STORYBOT_API_KEYS": "a, b,"}).server.api_keys == ("a", "b")
 
 
 def test_rate_limit_answers_429_with_retry_after(fake_bot: Bot) -> None:

@@ -7,6 +7,7 @@ from chromadb.api import ClientAPI
 from bench.data import Question, load_rgb
 from bench.quality import (
     DECLINE,
+    JUDGING_UNKNOWN_WEIGHT,
     citation_precision,
     citation_sample,
     cited_pairs,
@@ -20,6 +21,7 @@ from bot import Settings, build_bot
 from bot.bot import Bot
 from bot.embeddings import HashingEmbeddings
 from bot.faithful import Faithfulness, FaithModel
+from bot.scoring import Idf
 from bot.types import Answer, AnswerSentence, Citation, Corpus
 
 
@@ -67,10 +69,11 @@ def test_cited_pairs_and_precision_use_the_answerers_checker() -> None:
     assert pairs[0] == ("Comet Nishimura returns every 437 years.", "Comet Nishimura returns every 437 years.")
     assert pairs[1][0] == "A bakery in Paris won a prize."
     check = Faithfulness(FaithModel.load(lexical=True))
-    figures = citation_precision([("q", _answer(), {})], check)
+    idf = Idf({}, JUDGING_UNKNOWN_WEIGHT)
+    figures = citation_precision([("q", _answer(), idf)], check)
     # "Paris" is a name the quote does not have: that sentence is not supported
     assert figures == {"cited_sentences": 2, "supported": 0.5}
-    (row,) = citation_sample([("Where?", _answer(), {})], size=1, seed=1)
+    (row,) = citation_sample([("Where?", _answer(), idf)], size=1, seed=1)
     assert row["question"] == "Where?" and row["chunk_id"] in ("c1", "c2") and row["quote"]
 
 

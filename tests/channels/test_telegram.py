@@ -128,7 +128,7 @@ def test_store_keeps_a_bounded_history(tmp_path: Path) -> None:
 
 def test_token_needs_a_secret() -> None:
     with pytest.raises(Exception, match="needs STORYBOT_TELEGRAM_SECRET"):
-        Settings(telegram_token="123:abc")
+        Settings().with_changes(telegram_token="123:abc")
 
 
 @pytest.mark.parametrize(

@@ -39,10 +39,12 @@ def bot(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> Bot:
 
 def test_token_is_needed_only_beyond_localhost() -> None:
     assert unlock(Settings(), "")[0] is True
-    public = Settings(host="0.0.0.0", editor_token="s3cret", api_keys=("k",))
+    public = Settings().with_changes(host="0.0.0.0", editor_token="s3cret", api_keys=("k",))
     assert unlock(public, "")[0] is False and unlock(public, "wrong") == (False, "Wrong token.")
     assert unlock(public, "s3cret")[0] is True
-    assert "Set STORYBOT_EDITOR_TOKEN" in unlock(Settings(host="0.0.0.0", api_keys=("k",)), "anything")[1]
+    assert (
+        "Set STORYBOT_EDITOR_TOKEN" in unlock(Settings().with_changes(host="0.0.0.0", api_keys=("k",)), "anything")[1]
+    )
 
 
 def test_locked_tab_runs_nothing(bot: Bot) -> None:
