@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import zip_longest
@@ -26,6 +26,7 @@ from bot.faithful import Faithfulness, FaithModel
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
+from bot.offers import Offers
 from bot.reader import Reader
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
@@ -87,6 +88,7 @@ class Bot:
         self._idf_cache = Idf({}, 0.0)
         self._speller_for: str | None = None
         self._speller = Speller()
+        self._offers = Offers(lambda question, story: not self.ask(question, story=story).refused)
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
@@ -107,7 +109,7 @@ class Bot:
         self.last_trace = trace
         query, hits, idf, evidence = trace.query, list(trace.hits), trace.idf, trace.evidence
         if not evidence.answerable:
-            yield _noting(trace.corrections, self.refusal(evidence, story, question))
+            yield _noting(trace.corrections, self.refusal(evidence, story, question, hits))
             return
         draft = yield from self.answerer.stream(query, hits, idf)
         yield _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
@@ -200,7 +202,7 @@ class Bot:
             # answerable questions far too often: the reader's answer stands if it clears its threshold.
             sentences = self.faithfulness.verify(self.reader.draft(query, hits, idf).sentences, hits, idf)
         if not sentences:
-            return self.refusal(evidence, story, question)
+            return self.refusal(evidence, story, question, hits)
         return compose(sentences, hits)
 
     def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
@@ -222,8 +224,11 @@ class Bot:
         """The indexed stories, newest first (undated last)."""
         return sorted(self.catalog().stories.values(), key=lambda s: s.published or "", reverse=True)
 
-    def refusal(self, evidence: Evidence, story: str | None = None, question: str = "") -> Answer:
-        """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions."""
+    def refusal(
+        self, evidence: Evidence, story: str | None = None, question: str = "", hits: Sequence[Hit] = ()
+    ) -> Answer:
+        """A plain "the sources don't say" answer, naming what was missing and suggesting covered questions:
+        the story's, or when asked across all stories, those of the story the nearest passages come from."""
         if evidence.unclear_person:
             return Answer(
                 refused=True, reason=f"Who do you mean by “{evidence.unclear_person}”? Name the person and ask again."
@@ -235,14 +240,30 @@ class Bot:
         else:
             reason += " I couldn't find a passage that answers this question."
         asked = question.casefold().strip()
-        suggestions = [q for q in self.suggested_questions(story) if q.casefold().strip() != asked][:2]
+        near = story or nearest_story(hits, self.catalog().stories)
+        suggestions = [q for q in self.suggested_questions(near) if q.casefold().strip() != asked][:2]
         return Answer(refused=True, reason=reason, suggestions=tuple(suggestions))
 
     def suggested_questions(self, story: str | None = None) -> list[str]:
-        """The suggested questions of one story, or of all stories."""
-        stories = self.catalog().stories
+        """The suggested questions of one story, or of all stories, that the bot answers: a reader is never
+        offered a question it would refuse (each is asked once per snapshot, `bot/offers.py`)."""
+        snapshot = self.index.snapshot()
+        stories = snapshot.catalog.stories
         chosen = [stories[story]] if story in stories else list(stories.values())
-        return [q.question for s in chosen for q in s.questions]
+        return [
+            question
+            for s in chosen
+            for question in self._offers.offered(snapshot.name, s.id, [q.question for q in s.questions])
+        ]
+
+    def warm(self) -> str:
+        """Answer one question of the newest story, so the reader's first question finds everything loaded
+        (snapshot, embedding model, word lists, reader, IDF table); returns the question asked."""
+        stories = self.stories()
+        story = stories[0].id if stories else None
+        question = (self.suggested_questions(story) if story else [])[:1] or ["What happened?"]
+        self.ask(question[0], story=story)
+        return question[0]
 
     def idf(self) -> Idf:
         """The live index's IDF table (a word it never uses weighs `scoring.unknown_idf`)."""
@@ -259,6 +280,15 @@ class Bot:
 # other format characters (emoji joiners, soft hyphens) are harmless and removed.
 _ZERO_WIDTH_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def nearest_story(hits: Sequence[Hit], stories: Mapping[str, StoryInfo]) -> str | None:
+    """The story of the best hit that belongs to one (a profile belongs to the stories it is linked to)."""
+    for hit in hits:
+        for story in (hit.chunk.doc_id, *hit.chunk.stories):
+            if story in stories:
+                return story
+    return None
 
 
 def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Generator
 from typing import Any
@@ -56,6 +57,12 @@ class LlamaCppChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
+# A remote model's reply may take this long (a busy local server is slow, not gone); one retry.
+REMOTE_TIMEOUT_S = 120
+# Tokens a local GGUF model holds: the prompt's passages, history and the reply fit in it.
+LOCAL_CONTEXT_TOKENS = 4096
+
+
 def build_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings name (`openai` endpoint or `llamacpp` GGUF)."""
     if settings.answerer is AnswererKind.OPENAI:
@@ -66,7 +73,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             model=settings.llm_model or "",
             api_key=settings.llm_api_key or "not-needed",  # type: ignore[arg-type]
             temperature=0,
-            timeout=120,
+            timeout=REMOTE_TIMEOUT_S,
             max_retries=1,
         )
     if settings.answerer is AnswererKind.LLAMACPP and settings.gguf_path is not None:
@@ -75,7 +82,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             from llama_cpp import Llama
         except ImportError:
             raise ModelError("the llamacpp answerer needs the 'local' extra: pip install -e '.[local]'") from None
-        client = Llama(model_path=str(settings.gguf_path), n_ctx=4096, n_threads=2, verbose=False)
+        threads = os.cpu_count() or 1
+        client = Llama(model_path=str(settings.gguf_path), n_ctx=LOCAL_CONTEXT_TOKENS, n_threads=threads, verbose=False)
         return LlamaCppChatModel(client=client)
     raise ModelError(f"answerer {settings.answerer.value!r} does not use a chat model")
 
@@ -110,10 +118,20 @@ def parse_answer(text: str, n_passages: int) -> Draft:
     return Draft(sentences=tuple(sentences))
 
 
+# A model writes its own sentences, so it may use one more than the extractive reader quotes
+# (bot/reader.py MAX_SENTENCES): a paraphrase often needs a sentence to join two passages.
+LLM_MAX_SENTENCES = 4
+
+
+# A rewritten follow-up longer than this is the model rambling, not a question.
+def _too_long(rewrite: str, question: str) -> bool:
+    return len(rewrite) > 3 * len(question) + 200
+
+
 class LLMAnswerer:
     """Asks a chat model to answer from numbered passages; verification happens afterwards."""
 
-    def __init__(self, model: BaseChatModel, max_sentences: int = 4) -> None:
+    def __init__(self, model: BaseChatModel, max_sentences: int = LLM_MAX_SENTENCES) -> None:
         self.model = model
         self.max_sentences = max_sentences
 
@@ -184,6 +202,6 @@ class LLMCondenser:
         line = MARKER.sub("", reply.splitlines()[0]).strip().strip('"') if reply else ""
         ruled = self.fallback.condense(question, history, bios)
         unresolved = _PERSON_PRONOUN.search(line) and ruled != question and not _PERSON_PRONOUN.search(ruled)
-        if not line or len(line) > 3 * len(question) + 200 or unresolved:
+        if not line or _too_long(line, question) or unresolved:
             return ruled  # the model's rewrite is unusable, or left a "he" the rules can resolve
         return line

@@ -50,6 +50,12 @@ MAX_OVERLAP = 0.6
 MAX_SENTENCES = 3
 # Further sentences are quoted when at least this share of the best one's probability.
 RELATIVE_CUT = 0.6
+# The "length" feature reaches 1 at this many words (the trained model's scale: change it, retrain).
+FULL_LENGTH_WORDS = 40
+# Distinct words of a sentence compared by meaning to the question's terms (bounds the cosine work).
+SOFT_WORDS = 60
+# Words remembered as names or not before the memo is emptied.
+NAME_MEMO = 50_000
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,8 @@ class Reader:
                 "lead": float(i == 0),
                 "fragment": float(is_fragment(text)),
                 "unknown": q.unknown,
-                "length": min(1.0, len(text.split()) / 40),
+                "length": min(1.0, len(text.split()) / FULL_LENGTH_WORDS),
+                "bio": float(chunk.kind == "bio"),
             }
             features = tuple(values.get(name, 0.0) for name in FEATURES)  # costly ones are filled in later
             out.append(Candidate(rank, start, end, text, features, frozenset(sentence_terms | head), focus=focus))
@@ -255,7 +262,7 @@ class Reader:
     def _is_name(self, word: str) -> bool:
         # A word outside WordNet costs hundreds of lookups (its typing slips); questions repeat words.
         if word not in self._names:
-            if len(self._names) > 50_000:
+            if len(self._names) > NAME_MEMO:
                 self._names.clear()
             self._names[word] = self.lexicon.is_name(word)
         return self._names[word]
@@ -296,7 +303,7 @@ class Reader:
         plain = [k for k in keys if not k.entity]
         if not plain:
             return 1.0, 1.0
-        mine = [w for w in dict.fromkeys(words(cand.text)) if w not in STOPWORDS and w.isalpha()][:60]
+        mine = [w for w in dict.fromkeys(words(cand.text)) if w not in STOPWORDS and w.isalpha()][:SOFT_WORDS]
         total = got = 0.0
         worst = 1.0
         for key in plain:

@@ -44,6 +44,7 @@ FEATURES = (
     "length",  # words, scaled to [0, 1]
     "head_dense",  # cosine of the question and the passage's title and section ("news organisations" and
     # "What the papers say"): what the whole section is about, which one sentence may not repeat
+    "bio",  # the passage is a person's profile, whose heading is a name, so head_dense undersells it
 )
 # Cheap features stand at these values while the shortlist is chosen, before any sentence is embedded.
 COSTLY = ("dense", "soft", "soft_min", "focus", "count_match", "head_dense")

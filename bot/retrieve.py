@@ -83,6 +83,12 @@ def _one_word_names(group: frozenset[str]) -> list[str]:
 
 # Passages retrieved per question; also the default of `Settings.top_k` (STORYBOT_TOP_K).
 TOP_K = 5
+# Each ranking (BM25, dense) contributes its best CANDIDATES to the fusion.
+CANDIDATES = 40
+# Reciprocal rank fusion's damping constant: 60 is the value of Cormack et al. (2009), not tuned here.
+RRF_K = 60
+# Story masks kept (one per story and snapshot) before the cache is emptied.
+MASK_CACHE = 64
 
 
 class Retriever:
@@ -92,8 +98,8 @@ class Retriever:
         self,
         index: Index,
         top_k: int = TOP_K,
-        candidates: int = 40,
-        rrf_k: int = 60,
+        candidates: int = CANDIDATES,
+        rrf_k: int = RRF_K,
         dense_weight: float = 1.0,
         lexical_weight: float = 1.0,
         # One hit per section (an archived article is one section) before any section gets a second:
@@ -160,7 +166,7 @@ class Retriever:
         # Built once per story and snapshot: a Python pass over every chunk costs ms per question.
         key = (snap.name, story)
         if key not in self._masks:
-            if len(self._masks) > 64:
+            if len(self._masks) > MASK_CACHE:
                 self._masks.clear()
             self._masks[key] = np.array([c.doc_id == story or story in c.stories for c in snap.chunks])
         return self._masks[key]

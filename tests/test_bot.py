@@ -1,9 +1,10 @@
 import json
 
 import pytest
+from chromadb.api import ClientAPI
 
 import bot as package
-from bot import Bot, InputError, UnknownStoryError
+from bot import Bot, InputError, Settings, UnknownStoryError, build_bot
 from bot.bot import clean_question
 
 
@@ -75,6 +76,36 @@ def test_refusal_names_what_is_missing_and_suggests_questions(fake_bot: Bot) -> 
     assert answer.refused and not answer.citations
     assert answer.text.startswith("The sources here don't say.")
     assert "“EU”" in answer.text and "Why Did Belarus Release Opposition Leaders Now?" in answer.text
+
+
+ZOO_STORY = """---
+id: zoo-escape
+title: A zebra escapes from the city zoo
+---
+
+## What's happened
+
+A zebra escaped from the city zoo on Friday and was caught two hours later near the river.
+
+## Common questions
+
+### How Did The Zebra Get Out?
+
+Keepers think a gate was left open after feeding.
+"""
+
+
+def test_a_refusal_across_all_stories_suggests_the_nearest_story_s_questions(
+    settings: Settings, chroma: ClientAPI
+) -> None:
+    (settings.corpus_dir / "stories" / "zoo.md").write_text(ZOO_STORY, encoding="utf-8")
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus()
+    # Belarus comes first among all stories' questions; the zoo story is the one this question is near.
+    answer = bot.ask("What did Gerald Finch, the head keeper, say about the zebra at the zoo?")
+    assert answer.refused and answer.suggestions == ("How Did The Zebra Get Out?",)
+    answer = bot.ask("What did Gerald Finch say about Lukashenko and the prisoners?")
+    assert answer.refused and answer.suggestions and all("Belarus" in q for q in answer.suggestions)
 
 
 def test_emoji_and_soft_hyphens_are_not_control_characters(fake_bot: Bot) -> None:

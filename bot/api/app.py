@@ -24,7 +24,11 @@ from bot.present import pieces, plain, sources_text, to_json
 from bot.redact import install as install_redaction
 from bot.types import Answer
 
+log = logging.getLogger(__name__)
+
 MODEL_ID = "storybot"
+# Seconds a stopping server lets answers in progress finish before it closes what is still open.
+SHUTDOWN_GRACE_S = 5
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -129,16 +133,7 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     @api.get("/api/stories")
     async def stories(request: Request) -> list[dict[str, Any]]:
         guard.caller(request)
-        return [
-            {
-                "id": s.id,
-                "title": s.title,
-                "published": s.published,
-                "url": s.url,
-                "questions": [{"question": q.question, "teaser": q.teaser} for q in s.questions],
-            }
-            for s in await run_in_threadpool(bot.stories)
-        ]
+        return await run_in_threadpool(_stories, bot)
 
     @api.post("/api/ask", response_model=None)
     async def ask(request: Request, stream: bool = False) -> JSONResponse | StreamingResponse:
@@ -276,7 +271,34 @@ def serve(bot: Bot, settings: Settings) -> None:
     theme, css = theme_and_css()
     page = create_app(bot, FeedbackStore(settings.server.feedback_path), settings)
     app = gr.mount_gradio_app(api, page, path="/", theme=theme, css=css, footer_links=[])
-    config = uvicorn.Config(app, host=settings.server.host, port=settings.server.port, log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_level="warning",
+        # A reader's open page holds a stream open: without a bound, stopping the server waits for
+        # every tab to close (a restart hung past 20 s with one left open).
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
     server = uvicorn.Server(config)  # its loggers get their handlers here: redact them too
     install_redaction(settings.secrets)
+    warm(bot)
     server.run()
+
+
+def _stories(bot: Bot) -> list[dict[str, Any]]:
+    """The stories, each with the suggested questions the bot answers (the others are never offered)."""
+    listed = []
+    for s in bot.stories():
+        offered = set(bot.suggested_questions(s.id))
+        questions = [{"question": q.question, "teaser": q.teaser} for q in s.questions if q.question in offered]
+        listed.append({"id": s.id, "title": s.title, "published": s.published, "url": s.url, "questions": questions})
+    return listed
+
+
+def warm(bot: Bot) -> None:
+    """Load models and the index before the port opens: a cold first question took 640-730 ms, not ~100."""
+    try:
+        bot.warm()
+    except IndexNotReadyError as exc:
+        log.warning("not warmed: %s", exc)  # the page still serves, and questions get a 503 until indexed

@@ -13,8 +13,11 @@ import yaml
 
 from bot.bot import Bot
 from bot.errors import BotError, InputError
-from bot.present import claims
+from bot.present import claims, shorten
 from bot.types import Answer, Citation
+
+# A reason quotes this much of the sentence it is about: enough to find it in the answer.
+REASON_CHARS = 60
 
 Message = dict[str, str]
 
@@ -218,11 +221,11 @@ def integrity(bot: Bot, answer: Answer) -> list[str]:
             reasons.append(f"quote [{citation.number}] is not found verbatim in the corpus")
     for sentence in answer.sentences:
         if not sentence.citations:
-            reasons.append(f"sentence without a citation: {sentence.text[:60]!r}")
+            reasons.append(f"sentence without a citation: {shorten(sentence.text, REASON_CHARS)!r}")
             continue
         cited = [quotes[n] for n in sentence.citations if n in quotes]
         if not any(bot.faithfulness.supports(sentence.text, c.quote, c.entity, bot.idf()) for c in cited):
-            reasons.append(f"sentence not supported by its citations: {sentence.text[:60]!r}")
+            reasons.append(f"sentence not supported by its citations: {shorten(sentence.text, REASON_CHARS)!r}")
     return reasons
 
 

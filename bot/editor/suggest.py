@@ -18,6 +18,11 @@ _SECTION_QUESTIONS = {
     "what the papers say": "What do the papers say?",
     "how we got here": "How did we get here?",
 }
+# What the model reads of a story (its prompt stays within a small model's context window),
+# how many questions it is asked for, and the length of a line kept as a question.
+PROMPT_CHARS = 6000
+MODEL_QUESTIONS = 6
+QUESTION_CHARS = (8, 200)
 
 
 def candidates(bot: Bot, story: str) -> list[str]:
@@ -40,7 +45,7 @@ def candidates(bot: Bot, story: str) -> list[str]:
 
 def _from_model(bot: Bot, title: str, text: str) -> list[str]:
     """The questions the answerer's language model proposes; none from an answerer without one."""
-    prompt = render("suggest", title=title, text=text[:6000], count=6)
+    prompt = render("suggest", title=title, text=text[:PROMPT_CHARS], count=MODEL_QUESTIONS)
     try:
         reply = bot.answerer.complete(prompt)
     except Exception as exc:
@@ -49,7 +54,8 @@ def _from_model(bot: Bot, title: str, text: str) -> list[str]:
     if reply is None:
         return []
     lines = [line.strip().lstrip("-*0123456789.) ").strip() for line in reply.splitlines()]
-    return [line for line in lines if line.endswith("?") and 8 <= len(line) <= 200]
+    shortest, longest = QUESTION_CHARS
+    return [line for line in lines if line.endswith("?") and shortest <= len(line) <= longest]
 
 
 def suggest(bot: Bot, story: str) -> list[Result]:

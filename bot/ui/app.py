@@ -47,6 +47,9 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
 
 def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterator[Update]:
     """Answer in the conversation, yielding the page as it fills: pending, each sentence, then the sources."""
+    if not question.strip():
+        yield render.conversation(turns), turns, ""  # an empty Enter asks nothing: no blank turn, no error
+        return
     turns = [*turns, Turn(question=question, pending=True)]
     yield render.conversation(turns), turns, ""
     answer: Answer | None = None

@@ -28,3 +28,20 @@ element.addEventListener("click", (event) => {
     setTimeout(() => document.querySelector("#sb-send").click(), 50);
   }
 });
+
+// A new question is scrolled to the top with its answer under it (on a phone, answers had landed
+// below the fold), again once the answer is complete, as the page around it has moved. Only then:
+// a reader scrolling back through the conversation is left alone. Instant, since a smooth scroll is
+// cut short by the next re-render of the streaming answer.
+const DONE = ".sb-sources, .sb-refusal, .sb-error";
+const stateOf = () => {
+  const turns = element.querySelectorAll("section.sb-turn");
+  const newest = turns[turns.length - 1];
+  return { newest, key: turns.length + (newest && newest.querySelector(DONE) ? ":done" : ":asked") };
+};
+let shown = stateOf().key;
+new MutationObserver(() => {
+  const { newest, key } = stateOf();
+  if (newest && key !== shown) newest.scrollIntoView({ block: "start" });
+  shown = key;
+}).observe(element, { childList: true, subtree: true });

@@ -28,10 +28,19 @@ class Turn:
 def story_header(story: StoryInfo | None, count: int) -> str:
     """The title and date of the story being discussed (or a line for all stories)."""
     if story is None:
-        return f'<div class="sb-story"><h2>All stories</h2><p class="sb-meta">{count} stories indexed</p></div>'
+        meta = f'<p class="sb-meta">{count} stories indexed</p>'
+        return f'<div class="sb-story"><h2>All stories</h2>{meta}{_intro("these stories")}</div>'
     date = f'<p class="sb-meta">Published {escape(story.published)}</p>' if story.published else ""
     link = f' <a href="{escape(story.url, quote=True)}" {_NEW_TAB}>Read the story</a>' if story.url else ""
-    return f'<div class="sb-story"><h2>{escape(story.title)}</h2>{date}{link}</div>'
+    return f'<div class="sb-story"><h2>{escape(story.title)}</h2>{date}{link}{_intro("this story")}</div>'
+
+
+def _intro(sources: str) -> str:
+    # A reader meeting the page must know what answers: a program, from these sources only.
+    return (
+        f'<p class="sb-intro">Storybot answers automatically, only from {sources} and profiles of the people '
+        "in them. Every sentence quotes its source; when they don't answer, it says so.</p>"
+    )
 
 
 def conversation(turns: list[Turn]) -> str:

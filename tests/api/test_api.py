@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from bot import Bot, ConfigError, Settings
+from bot import Bot, ConfigError, Settings, build_bot
 from bot.api import create_api
+from bot.api.app import warm
 from bot.http import RateLimiter
 from bot.types import Answer
 
@@ -203,3 +206,14 @@ def test_the_openai_client_gets_cited_answers(live_url: str) -> None:
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text.startswith("The sources here don't say.") and chunks[-1].choices[0].finish_reason == "stop"
     assert chunks[-1].model_dump()["refused"] is True
+
+
+def test_warming_asks_the_newest_story_s_question_and_survives_an_empty_index(
+    fake_bot: Bot, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert fake_bot.warm() == "Why Did Belarus Release Opposition Leaders Now?"
+    assert fake_bot.last_trace is not None and fake_bot.last_trace.hits  # the index and models were used
+    empty = build_bot(settings.with_changes(index_dir=tmp_path / "never-indexed"))
+    with caplog.at_level(logging.WARNING):
+        warm(empty)  # the server starts anyway and answers 503 until an index exists
+    assert "not warmed" in caplog.text

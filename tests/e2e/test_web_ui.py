@@ -63,6 +63,17 @@ def test_unanswerable_question_is_refused_visibly(page: Any, shot: Any) -> None:
     finished_turn(page, 1)
 
 
+def test_every_suggestion_offered_is_answered(page: Any) -> None:
+    offered = [b.inner_text() for b in page.locator("#sb-suggested button:visible").all()]
+    # the seed also suggests "What Do Recent Political Changes in Ireland and Belarus Mean…", refused
+    assert offered == ["Why Did Belarus Release Opposition Leaders Now?"]
+    refusal = ask(page, "Who won the 2022 World Cup?").locator(".sb-refusal")
+    assert [b.inner_text() for b in refusal.locator("button.sb-suggest").all()] == offered
+    for number, question in enumerate(offered, start=1):
+        page.get_by_role("button", name=question).first.click()
+        assert finished_turn(page, number).locator(".sb-refusal").count() == 0
+
+
 def pick_story(page: Any, title_part: str) -> None:
     page.click("#sb-story-pick input")
     page.get_by_role("option").filter(has_text=title_part).first.click()
@@ -84,6 +95,15 @@ def test_hostile_corpus_text_is_shown_as_text_and_never_runs(page: Any, shot: An
 def test_errors_are_shown_in_the_chat(page: Any) -> None:
     turn = ask(page, "x" * 1200)
     assert "the limit is 1000" in turn.locator(".sb-error").inner_text()
+
+
+def test_an_empty_question_adds_nothing(page: Any) -> None:
+    page.fill("#sb-question textarea", "   ")
+    page.press("#sb-question textarea", "Enter")
+    page.click("#sb-send")
+    ask(page, "Who is Lukashenko?")  # the empty sends were handled before it: their events queue first
+    assert page.locator("section.sb-turn").count() == 1
+    assert page.locator(".sb-error").count() == 0
 
 
 def test_feedback_is_stored_with_the_answer(page: Any, server: Any) -> None:
@@ -112,6 +132,26 @@ def test_keyboard_and_phone_width(browser: Any, server: Any, shot: Any) -> None:
     assert turn.locator("details#src-0-1").get_attribute("open") is not None
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     shot(page, "6-phone")
+    context.close()
+
+
+def test_each_new_answer_is_scrolled_into_view_on_a_phone(browser: Any, server: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server.url)
+    page.wait_for_selector("#sb-header h2")
+    assert "answers automatically, only from this story" in page.locator(".sb-intro").inner_text()
+    for number, question in enumerate(["Who is Ales Bialiatski?", "Who is Lukashenko?"]):
+        page.fill("#sb-question textarea", question)
+        page.click("#sb-send")
+        finished_turn(page, number)
+    # A suggestion at the top of the page, tapped: the answer is added far below it.
+    page.get_by_role("button", name="Why Did Belarus Release Opposition Leaders Now?").first.tap()
+    finished_turn(page, 2)
+    page.wait_for_timeout(300)
+    # the whole answer is on screen (before, it landed below the fold of the 844-px screen)
+    box = page.locator("section.sb-turn").nth(2).locator(".sb-text").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
     context.close()
 
 

@@ -41,9 +41,19 @@ def test_follow_up_uses_earlier_turns(fake_bot: Bot) -> None:
 
 
 def test_bot_errors_are_shown_in_the_chat_and_the_question_kept(fake_bot: Bot) -> None:
-    *_, (html, turns, box) = ask(fake_bot, "   ", [], None)
-    assert "the question is empty" in html and turns[-1].error and box == "   "
+    long = "Why " * 300
+    *_, (html, turns, box) = ask(fake_bot, long, [], None)
+    assert "the limit is 1000" in html and turns[-1].error and box == long
     assert history_of(turns) == []
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
+def test_an_empty_question_adds_no_turn_and_no_error(fake_bot: Bot, blank: str) -> None:
+    *_, (_, earlier, _) = ask(fake_bot, "Who is Ales Bialiatski?", [], None)
+    updates = list(ask(fake_bot, blank, earlier, None))
+    assert len(updates) == 1
+    html, turns, box = updates[0]
+    assert turns == earlier and box == "" and "sb-error" not in html
 
 
 class ExplodingBot:

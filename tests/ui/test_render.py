@@ -41,3 +41,9 @@ def test_refusals_show_the_reason_the_reading_and_the_suggested_questions_as_but
     html = conversation([Turn(question="q", answer=refusal)])
     assert "(Reading “a” as “b”.) The sources here don&#x27;t say." in html and "<img" not in html
     assert html.count('class="sb-suggest"') == 1 and 'data-q="&lt;img src=x' in html
+
+
+def test_the_header_says_what_answers_and_from_what() -> None:
+    one = story_header(StoryInfo("s", "Zoo", "2025-01-01", None), 1)
+    assert "answers automatically, only from this story and profiles" in one
+    assert "only from these stories" in story_header(None, 4)
