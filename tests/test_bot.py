@@ -5,7 +5,7 @@ from chromadb.api import ClientAPI
 
 import bot as package
 from bot import Bot, InputError, Settings, UnknownStoryError, build_bot
-from bot.bot import clean_question
+from bot.bot import clean_question, nearest_story
 
 
 def test_public_api_is_small_and_explicit() -> None:
@@ -89,9 +89,9 @@ A zebra escaped from the city zoo on Friday and was caught two hours later near 
 
 ## Common questions
 
-### How Did The Zebra Get Out?
+### When Did The Zebra Escape From The Zoo?
 
-Keepers think a gate was left open after feeding.
+The zebra escaped from the city zoo on Friday.
 """
 
 
@@ -101,9 +101,12 @@ def test_a_refusal_across_all_stories_suggests_the_nearest_story_s_questions(
     (settings.corpus_dir / "stories" / "zoo.md").write_text(ZOO_STORY, encoding="utf-8")
     bot = build_bot(settings, chroma_client=chroma)
     bot.index_corpus()
+    stories = bot.catalog().stories
     # Belarus comes first among all stories' questions; the zoo story is the one this question is near.
-    answer = bot.ask("What did Gerald Finch, the head keeper, say about the zebra at the zoo?")
-    assert answer.refused and answer.suggestions == ("How Did The Zebra Get Out?",)
+    trace = bot.trace("What did Gerald Finch, the head keeper, say about the zebra at the zoo?", [])
+    assert nearest_story(trace.hits, stories) == "zoo-escape"
+    trace = bot.trace("What did Gerald Finch say about Lukashenko and the prisoners?", [])
+    assert nearest_story(trace.hits, stories) == "belarus-prisoners-released"
     answer = bot.ask("What did Gerald Finch say about Lukashenko and the prisoners?")
     assert answer.refused and answer.suggestions and all("Belarus" in q for q in answer.suggestions)
 
