@@ -88,7 +88,7 @@ class Bot:
         self._idf_cache = Idf({}, 0.0)
         self._speller_for: str | None = None
         self._speller = Speller()
-        self._offers = Offers(lambda question, story: not self.ask(question, story=story).refused)
+        self._offers = Offers(self._answers)
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
@@ -255,6 +255,13 @@ class Bot:
             for s in chosen
             for question in self._offers.offered(snapshot.name, s.id, [q.question for q in s.questions])
         ]
+
+    def _answers(self, question: str, story: str) -> bool:
+        kept = self.last_trace  # checking a suggestion is not the reader's question: its trace stays
+        try:
+            return not self.ask(question, story=story).refused
+        finally:
+            self.last_trace = kept
 
     def warm(self) -> str:
         """Answer one question of the newest story, so the reader's first question finds everything loaded
