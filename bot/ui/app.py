@@ -46,9 +46,11 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
 
 
 def ask(bot: Bot, question: str, turns: list[Turn], story: str | None) -> Iterator[Update]:
-    """Answer in the conversation, yielding the page as it fills: pending, each sentence, then the sources."""
+    """Answer in the conversation, yielding the page as it fills: pending, each sentence, then the sources.
+
+    A blank question yields nothing: no turn, no error, and no update that could clear text typed since.
+    """
     if not question.strip():
-        yield render.conversation(turns), turns, ""  # an empty Enter asks nothing: no blank turn, no error
         return
     turns = [*turns, Turn(question=question, pending=True)]
     yield render.conversation(turns), turns, ""
@@ -191,8 +193,16 @@ def create_app(bot: Bot, feedback: FeedbackStore, settings: Settings | None = No
         # One event, not a chain: a question asked right after switching must not be wiped by a late reset.
         story.input(lambda s: [*choose_story(bot, s), *new_conversation()], story, story_outputs + outputs)
 
-        def respond(q: str, t: list[Turn], s: str) -> Iterator[Update]:
-            yield from ask(bot, q, t, s)
+        def respond(q: str, t: list[Turn], s: str) -> Iterator[Any]:
+            updates = ask(bot, q, t, s)
+            first = next(updates, None)
+            if first is None:
+                # Skip, not "": an empty Enter's reply arrived after the reader had typed the next question
+                # on a loaded machine and wiped it, so their click then sent nothing.
+                yield gr.skip(), gr.skip(), gr.skip()
+                return
+            yield first
+            yield from updates
 
         gr.on([send.click, question.submit], respond, [question, turns, story], outputs, show_progress="hidden")
         for button in buttons:
