@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser lint clean local-llm bench bench-smoke train-reader train-faithful readers wordnet
+.PHONY: setup run index ask chat test test-unit test-integration test-e2e browser axe lint clean local-llm bench bench-smoke train-reader train-faithful readers wordnet
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -44,13 +44,18 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
 		echo "chromium not installed: the e2e tests will be skipped (apt-get install chromium chromium-driver)"
 
-test: $(STAMP) browser wordnet
+# axe-core, the accessibility checker of the browser tests: a pinned npm tarball, checked against its
+# published integrity, fetched by Python (node may be absent); only axe.min.js is kept, in .storybot/axe/.
+axe: $(STAMP)
+	$(BIN)/python tests/axe.py
+
+test: $(STAMP) browser axe wordnet
 	$(BIN)/pytest -m "not llm"
 
 test-unit: $(STAMP) wordnet
 	$(BIN)/pytest -m "not integration and not e2e and not llm"
 
-test-e2e: $(STAMP) browser wordnet
+test-e2e: $(STAMP) browser axe wordnet
 	$(BIN)/pytest -m e2e
 
 test-integration: $(STAMP) wordnet

@@ -23,6 +23,7 @@ SUITES = (
     "indexing",
     "latency",
     "memory",
+    "live",
     "scale",
 )
 # The order they run in: the costly synthetic-scale index last, so everything else is on disk first.
@@ -48,6 +49,9 @@ class BenchOptions:
     sweep_articles: int = 200
     encoders: tuple[str, ...] = ("minilm", "minilm-int8", "use")
     encoder_articles: int = 20
+    # The live suite: archive articles beside the corpus, and changes of each kind timed.
+    live_articles: int = 1989
+    live_ops: int = 5
     # Storybot's chunking for the whole run (chunk_chars, chunk_overlap); empty means the defaults.
     chunking: dict[str, int] = field(default_factory=dict)
     llm: bool = False
@@ -101,6 +105,8 @@ def default_options(name: str, smoke: bool, eval_dir: Path, out_dir: Path, **cha
                 "scale_copies": 2,
                 "sweep_articles": 6,
                 "encoder_articles": 2,
+                "live_articles": 6,
+                "live_ops": 1,
             }
         )
     return BenchOptions(**{**base.__dict__, **{k: v for k, v in changes.items() if v is not None}})

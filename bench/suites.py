@@ -291,6 +291,23 @@ def run_memory(bench: Bench) -> dict[str, Any]:
     return {"articles": len(bench.corpus.stories), "storybot": ours, "baseline": base, "ratio": ratio}
 
 
+def run_live(bench: Bench) -> dict[str, Any]:
+    """Corrections, new stories and takedowns through the publishing path, timed until each is live,
+    with a reader asking meanwhile. Fake embeddings: what a change costs beyond encoding its passages."""
+    import shutil
+
+    from bench import publish
+
+    folder = bench.options.work_dir / "live"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        archive = bench.options.eval_dir / "realtimeqa" / "articles.jsonl"
+        return publish.run(folder, bench.options.live_articles, "fake", bench.options.live_ops, archive)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "retrieval": run_retrieval,
     "answers": run_answers,
@@ -305,4 +322,5 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "latency": run_latency,
     "scale": run_scale,
     "memory": run_memory,
+    "live": run_live,
 }

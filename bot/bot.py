@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,21 +23,33 @@ from bot.config import Settings
 from bot.conversation import Message, RuleCondenser, validate_history
 from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
-from bot.errors import InputError
+from bot.errors import InputError, StoreError
 from bot.faithful import Faithfulness, FaithModel
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
-from bot.offers import Offers
+from bot.offers import Offers, own_questions, recheck
 from bot.reader import Reader
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.scoring import Idf
 from bot.snapshot import Catalog
 from bot.spelling import Correction, Speller, vocabulary
+from bot.suggestions import EditorQuestion, SuggestionStore, Verdict
 from bot.suspicious import in_corpus
 from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit, StoryInfo
 from bot.verify import Evidence, assess, known_word, spelled_out
+
+log = logging.getLogger(__name__)
+
+
+def story_prints(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """A hash per story of its passages and its profiles' (what answering within it reads)."""
+    ids: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for story in chunk.stories or (chunk.doc_id,):
+            ids.setdefault(story, []).append(chunk.id)
+    return {story: hashlib.sha256("".join(sorted(found)).encode()).hexdigest() for story, found in ids.items()}
 
 
 class Condenser(Protocol):
@@ -72,6 +86,7 @@ class Bot:
         places: PlaceAliases,
         lexicon: Lexicon | None = None,
         faithfulness: Faithfulness | None = None,
+        suggestions: SuggestionStore | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -88,7 +103,11 @@ class Bot:
         self._idf_cache = Idf({}, 0.0)
         self._speller_for: str | None = None
         self._speller = Speller()
-        self._offers = Offers(self._answers)
+        # Editors' questions (the conversations' database) and the verdicts of suggested questions
+        # (checked as stories are indexed, kept beside the index).
+        self.suggestions = suggestions or SuggestionStore(settings.channels.conversations_url)
+        self.offers = Offers(self._answers, index.root / "offers")
+        self._last_check: tuple[str, dict[str, str]] | None = None
 
     def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
         """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
@@ -98,11 +117,12 @@ class Bot:
         raise AssertionError("ask_stream ended without an answer")
 
     def ask_stream(
-        self, question: str, history: Sequence[Any] | None = None, story: str | None = None
+        self, question: str, history: Sequence[Any] | None = None, story: str | None = None, retry: bool = True
     ) -> Iterator[str | Answer]:
         """Like `ask`, but first yields the answerer's raw text as it is generated (LLM answerers only).
 
-        The raw text is unverified: show it as a draft. The final `Answer` replaces it.
+        The raw text is unverified: show it as a draft. The final `Answer` replaces it. An answer citing
+        a passage withdrawn meanwhile is answered again from the live index (`retry`).
         """
         question = clean_question(question, self.settings.max_question_chars)
         trace = self.trace(question, validate_history(history), story)
@@ -112,7 +132,17 @@ class Bot:
             yield _noting(trace.corrections, self.refusal(evidence, story, question, hits))
             return
         draft = yield from self.answerer.stream(query, hits, idf)
-        yield _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
+        answer = _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
+        if retry and self._withdrawn(answer):
+            # A story taken down (or corrected) while this was answered: answer from what is live now.
+            yield from self.ask_stream(question, history, story, retry=False)
+            return
+        yield answer
+
+    def _withdrawn(self, answer: Answer) -> bool:
+        """True when a cited passage is no longer in the live index."""
+        live = self.index.snapshot().by_id
+        return any(c.chunk_id not in live for c in answer.citations)
 
     def trace(self, question: str, messages: list[Message], story: str | None = None) -> Trace:
         """Everything before answering: the standalone question, its hits and whether it may be answered."""
@@ -208,7 +238,48 @@ class Bot:
     def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
         """Load, chunk and index the corpus (default: the settings' corpus folder)."""
         corpus = load_corpus(paths or [self.settings.corpus_dir])
-        return replace(self.index.build(corpus, progress), flagged=tuple(in_corpus(corpus)))
+        report = replace(self.index.build(corpus, progress), flagged=(*corpus.warnings, *in_corpus(corpus)))
+        self.check_suggestions()
+        return report
+
+    def check_suggestions(self) -> None:
+        """Check the stories' suggested questions (those not yet checked on the live snapshot) and the editors'
+        questions last checked on another, as a story is indexed: a reader's request then only looks them up."""
+        snapshot = self.index.snapshot()
+        key = self.offers_key(snapshot.name)
+        prints = story_prints(snapshot.chunks)
+        if self._last_check is not None:
+            # A story whose passages (and its profiles') are unchanged keeps its verdicts: publishing one
+            # story into an archive must not ask every other story's questions again.
+            last_key, last_prints = self._last_check
+            self.offers.carry(last_key, key, {s for s, p in prints.items() if last_prints.get(s) == p})
+        edits = self.editor_questions()
+        self.offers.check(key, own_questions(snapshot.catalog.stories.values(), edits))
+        self._last_check = (key, prints)
+        recheck(self.suggestions, edits, key, snapshot.catalog.stories, self.verdict)
+        self.offers.prune(lambda kept: (self.index.root / "snapshots" / kept.split(".")[0]).is_dir())
+
+    def verdict(self, question: str, story: str, checked_on: str = "") -> Verdict:
+        """Whether a suggested question passes within its story: answered, not refused. (The Editor's
+        checks, `bot/editor/checks.py`, also judge the answer's citations; their verdict is the one kept
+        for a question an editor checks there.)"""
+        answer = self.ask(question, story=story)
+        return Verdict(not answer.refused, ("refused: " + answer.reason,) if answer.refused else (), checked_on)
+
+    def offers_key(self, snapshot: str) -> str:
+        """What a suggested question's verdict depends on: the snapshot and who answers (and how strictly)."""
+        setup = f"{self.settings.answerer}|{self.settings.llm_model}|{self.settings.reader_threshold}"
+        setup += f"|{self.settings.reader_model}"
+        return f"{snapshot}.{hashlib.sha256(setup.encode()).hexdigest()[:8]}"
+
+    def editor_questions(self, story: str | None = None) -> list[EditorQuestion]:
+        """The questions editors added to `story` (to every story when None); none while their store
+        cannot be read (logged), so a reader still gets the story's own suggestions."""
+        try:
+            return self.suggestions.questions(story)
+        except StoreError as exc:
+            log.error("%s", exc)
+            return []
 
     def passage(self, chunk_id: str) -> Chunk | None:
         """The indexed chunk with this id, for showing a citation in context."""
@@ -245,27 +316,35 @@ class Bot:
         return Answer(refused=True, reason=reason, suggestions=tuple(suggestions))
 
     def suggested_questions(self, story: str | None = None) -> list[str]:
-        """The suggested questions of one story, or of all stories, that the bot answers: a reader is never
-        offered a question it would refuse (each is asked once per snapshot, `bot/offers.py`)."""
+        """The suggested questions of one story, or of all stories, that pass the editor's check: a reader is
+        never offered a question it would refuse (checked as the story is indexed, `bot/offers.py`), and
+        editors' questions that passed their last check are offered too."""
         snapshot = self.index.snapshot()
         stories = snapshot.catalog.stories
         chosen = [stories[story]] if story in stories else list(stories.values())
+        key = self.offers_key(snapshot.name)
+        edits = self.editor_questions(story if story in stories else None)
         return [
             question
             for s in chosen
-            for question in self._offers.offered(snapshot.name, s.id, [q.question for q in s.questions])
+            for question in self.offers.with_editors(
+                key, s.id, [q.question for q in s.questions], [e for e in edits if e.story == s.id]
+            )
         ]
 
     def _answers(self, question: str, story: str) -> bool:
-        kept = self.last_trace  # checking a suggestion is not the reader's question: its trace stays
+        # Only for a question left unchecked at indexing (a snapshot swapped in by another process just
+        # before its checks were kept); the reader's trace stays theirs.
+        kept = self.last_trace
         try:
-            return not self.ask(question, story=story).refused
+            return self.verdict(question, story).passed
         finally:
             self.last_trace = kept
 
     def warm(self) -> str:
         """Answer one question of the newest story, so the reader's first question finds everything loaded
         (snapshot, embedding model, word lists, reader, IDF table); returns the question asked."""
+        self.check_suggestions()  # only those not checked when indexed: usually none
         stories = self.stories()
         story = stories[0].id if stories else None
         question = (self.suggested_questions(story) if story else [])[:1] or ["What happened?"]

@@ -43,15 +43,27 @@ class Chunking:
 DEFAULT = Chunking()
 
 
-def chunk_corpus(corpus: Corpus, chunking: Chunking = DEFAULT) -> list[Chunk]:
-    """Every chunk of the corpus, in corpus order, with duplicate ids (identical content) dropped."""
+def chunk_corpus(
+    corpus: Corpus, chunking: Chunking = DEFAULT, memo: dict[Story | Bio, tuple[Chunk, ...]] | None = None
+) -> list[Chunk]:
+    """Every chunk of the corpus, in corpus order, with duplicate ids (identical content) dropped.
+
+    `memo` (kept by the caller between builds with the same chunking) holds each item's chunks: a
+    story unchanged since the last build is not split again. It is left holding this corpus's items.
+    """
+    known = dict(memo or {})
+    fresh: dict[Story | Bio, tuple[Chunk, ...]] = {}
     chunks: dict[str, Chunk] = {}
-    for story in corpus.stories:
-        for chunk in chunk_story(story, chunking):
+    items: list[Story | Bio] = [*corpus.stories, *corpus.bios]
+    for item in items:
+        if item not in fresh:
+            split = chunk_story(item, chunking) if isinstance(item, Story) else chunk_bio(item, chunking)
+            fresh[item] = known[item] if item in known else tuple(split)
+        for chunk in fresh[item]:
             chunks.setdefault(chunk.id, chunk)
-    for bio in corpus.bios:
-        for chunk in chunk_bio(bio, chunking):
-            chunks.setdefault(chunk.id, chunk)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return list(chunks.values())
 
 

@@ -19,6 +19,8 @@ from bot.editor.commands import cmd_check, cmd_suggest
 from bot.errors import BotError, InputError
 from bot.faithful_train import add_parser as add_faithful_parser
 from bot.faithful_train import cmd_train_faithful, seed_idf
+from bot.ingest import add_parser as add_ingest_parser
+from bot.ingest import cmd_ingest
 from bot.present import remembered, terminal, to_json
 from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
@@ -60,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     add_editor_parsers(sub)
     add_train_parser(sub)
     add_faithful_parser(sub)
+    add_ingest_parser(sub)
     return p
 
 
@@ -195,4 +198,11 @@ def _read_history(path: Path) -> Any:
         raise InputError(f"history file {path} holds JSON too large or deep to read") from None
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "suggest": cmd_suggest}
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "check": cmd_check,
+    "suggest": cmd_suggest,
+    "ingest": cmd_ingest,
+}

@@ -51,6 +51,8 @@ class ServerSettings:
     port: int = 7860
     editor_token: str | None = field(default=None, repr=False)
     api_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Keys for publishing and taking down stories; never implied by being on localhost.
+    publish_keys: tuple[str, ...] = field(default=(), repr=False)
     rate_limit: int = 60
     feedback_path: Path = Path(".storybot/feedback.sqlite3")
 

@@ -35,8 +35,8 @@ def load_corpus(paths: Iterable[Path]) -> Corpus:
             else:
                 bios.append(item)
     _check_unique([*stories, *bios])
-    _check_links(bios, {s.id for s in stories})
-    return Corpus(stories=tuple(stories), bios=tuple(_link_bios(bios, stories)))
+    bios, warnings = _known_links(bios, {s.id for s in stories})
+    return Corpus(stories=tuple(stories), bios=tuple(_link_bios(bios, stories)), warnings=tuple(warnings))
 
 
 def _corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -280,15 +280,30 @@ def _check_unique(items: list[Story | Bio]) -> None:
         seen[item.id] = item.path
 
 
-def _check_links(bios: list[Bio], story_ids: set[str]) -> None:
+def _known_links(bios: list[Bio], story_ids: set[str]) -> tuple[list[Bio], list[str]]:
+    """The bios without links to stories the corpus lacks, and a warning for each bio that had some.
+
+    A warning, not an error: a story taken down must not stop every later index because a profile
+    still lists it.
+    """
+    kept, warnings = [], []
     for bio in bios:
         unknown = [s for s in bio.stories if s not in story_ids]
         if unknown:
-            raise CorpusError(bio.path, 2, f"'stories' names unknown story ids: {', '.join(unknown)}")
+            warnings.append(f"{bio.path}:2: 'stories' names unknown story ids: {', '.join(unknown)} (ignored)")
+            bio = replace(bio, stories=tuple(s for s in bio.stories if s in story_ids))
+        kept.append(bio)
+    return kept, warnings
+
+
+def unknown_links(bio: Bio, story_ids: set[str]) -> list[str]:
+    """The story ids `bio` lists that are not in `story_ids`."""
+    return [s for s in bio.stories if s not in story_ids]
 
 
 def _link_bios(bios: list[Bio], stories: list[Story]) -> Iterator[Bio]:
     """Link each bio to the stories that mention one of its names, besides those it lists."""
+    texts = [" ".join(sec.text for sec in s.sections).lower() for s in stories]
     for bio in bios:
         # Names under 4 letters ("Xi") match too much text to link by mention; list them in `stories`.
         names = sorted({n for n in bio.names if len(n) >= 4}, key=len, reverse=True)
@@ -296,7 +311,13 @@ def _link_bios(bios: list[Bio], stories: list[Story]) -> Iterator[Bio]:
             yield bio
             continue
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
-        mentioned = [s.id for s in stories if any(pattern.search(sec.text) for sec in s.sections)]
+        lowered = [n.lower() for n in names]
+        mentioned = [
+            s.id
+            for s, text in zip(stories, texts, strict=True)
+            # A substring test first: the word-bounded regex over every article was most of a load.
+            if any(n in text for n in lowered) and any(pattern.search(sec.text) for sec in s.sections)
+        ]
         linked = tuple(dict.fromkeys([*bio.stories, *mentioned]))
         yield replace(bio, stories=linked) if linked != bio.stories else bio
 

@@ -38,13 +38,14 @@ from bot.snapshot import (
     SNAPSHOT_NAME,
     STORE_LAYOUT,
     Snapshot,
+    TermCache,
     chunk_ids,
     load_snapshot,
     snapshot_name,
     snapshot_problems,
     write_files,
 )
-from bot.types import Chunk, Corpus
+from bot.types import Bio, Chunk, Corpus, Story
 
 BATCH = 256
 log = logging.getLogger(__name__)
@@ -99,6 +100,11 @@ class Index:
         # Chroma systems of earlier snapshots, with when they were retired (stopped once no request can
         # still be using them).
         self._retired: list[tuple[float, Any]] = []
+        self._terms = TermCache()
+        # Snapshots this process built: serving them needs no new Chroma client (see `_reload_snapshot`).
+        self._built_here: set[str] = set()
+        # Each story's chunks from the last build: an archive's unchanged stories are not split again.
+        self._chunks_of: dict[Story | Bio, tuple[Chunk, ...]] = {}
 
     @property
     def collection_name(self) -> str:
@@ -138,11 +144,12 @@ class Index:
             final = self.root / "snapshots" / name
             if final.is_dir() and snapshot_problems(final):
                 _set_aside(final)
-            chunks = chunk_corpus(corpus, self.chunking)
+            chunks = chunk_corpus(corpus, self.chunking, self._chunks_of)
             existing = self._stored_ids(repaired)
             fresh = [c for c in chunks if c.id not in existing]
             self._embed(fresh, progress)
             self._write_snapshot(name, chunks, corpus)
+            self._built_here.add(name)
             self._swap(name)
             stale = sorted(existing - {c.id for c in chunks})
             for start in range(0, len(stale), 5000):
@@ -230,7 +237,7 @@ class Index:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
         try:
-            write_files(tmp, chunks, corpus, self.model_name)
+            write_files(tmp, chunks, corpus, self.model_name, self._terms)
             os.replace(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -293,7 +300,9 @@ class Index:
                 raise IndexNotReadyError(f"no index at {self.root}: run 'storybot index' first")
             if self._snapshot is None or self._snapshot.name != name:
                 loaded = self._load(name)
-                if self._snapshot is not None:
+                # Only another process's vectors need a fresh client; this one's builds went through
+                # the live client, which may still be deleting the old snapshot's vectors right now.
+                if self._snapshot is not None and name not in self._built_here:
                     self._reopen_store()
                 self._snapshot = loaded
         except IndexNotReadyError as exc:

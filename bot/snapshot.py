@@ -55,9 +55,26 @@ class Snapshot:
     store: Chroma | None = None
 
 
-def write_files(folder: Path, chunks: list[Chunk], corpus: Corpus, model: str) -> None:
+class TermCache:
+    """Each chunk's BM25 terms by chunk id, kept from one build to the next in a process.
+
+    A chunk's id hashes its whole content, so its terms never change; tokenising every passage again
+    was most of the cost of publishing one story into an archive.
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[str, list[str]] = {}
+
+    def terms_of(self, chunks: list[Chunk]) -> list[list[str]]:
+        """The terms of each chunk, in order; only the chunks of the last call are kept."""
+        known = self._terms
+        self._terms = {c.id: known[c.id] if c.id in known else terms(c.embedding_text()) for c in chunks}
+        return [self._terms[c.id] for c in chunks]
+
+
+def write_files(folder: Path, chunks: list[Chunk], corpus: Corpus, model: str, cache: TermCache | None = None) -> None:
     """Write a snapshot's files into `folder` (a temporary one, renamed into place by the caller)."""
-    tokens = [terms(c.embedding_text()) for c in chunks]
+    tokens = (cache or TermCache()).terms_of(chunks)
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as out:
         for chunk in chunks:
             out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")

@@ -75,6 +75,8 @@ class Corpus:
 
     stories: tuple[Story, ...] = ()
     bios: tuple[Bio, ...] = ()
+    # Problems that leave the rest usable, each naming its file and line ("people/x.md:2: …").
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def test_slack_settings_come_from_the_environment_and_stay_out_of_repr() -> None
 def test_every_knob_has_its_documented_variable_named_after_it() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     names = knobs()
-    assert len(names) == 29  # every field of every group: one variable each
+    assert len(names) == 30  # every field of every group: one variable each
     for name in names:
         assert env_var(name) == "STORYBOT_" + name.upper()
         assert f"`{env_var(name)}`" in readme, name

@@ -130,9 +130,10 @@ def test_bio_links_are_checked_and_short_names_do_not_link_everything(tmp_path: 
     _write(tmp_path, "xi.md", "---\nname: Xi\n---\nA leader.\n")
     (bio,) = load_corpus([tmp_path]).bios
     assert bio.stories == ()
-    _write(tmp_path, "xi.md", "---\nname: Xi\nstories: [nope]\n---\nA leader.\n")
-    with pytest.raises(CorpusError, match="unknown story ids: nope"):
-        load_corpus([tmp_path])
+    _write(tmp_path, "xi.md", "---\nname: Xi\nstories: [s, nope]\n---\nA leader.\n")
+    corpus = load_corpus([tmp_path])  # a dangling link (a story taken down) is named, not fatal
+    assert corpus.bios[0].stories == ("s",)
+    assert corpus.warnings == (f"{tmp_path / 'xi.md'}:2: 'stories' names unknown story ids: nope (ignored)",)
     _write(tmp_path, "xi.md", "---\nname: Xi\n---\nA leader.\n")
     (tmp_path / "xi.md").rename(tmp_path / "bad name.md")
     with pytest.raises(CorpusError, match="no spaces"):

@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.api.publish import publish_router
 from bot.bot import Bot
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
 from bot.http import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_json, read_body
 from bot.present import pieces, plain, sources_text, to_json
+from bot.publish import Publisher
 from bot.redact import install as install_redaction
 from bot.types import Answer
 
@@ -83,6 +85,8 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     guard = Guard(settings.server.api_keys, RateLimiter(settings.server.rate_limit))
 
     _mount_channels(api, bot, settings)
+    publisher = Publisher(bot, settings.corpus_dir, settings.index_dir / "history")
+    api.include_router(publish_router(bot, publisher, settings.server.publish_keys, guard))
 
     @api.middleware("http")
     async def page_calls(request: Request, call_next: Any) -> Response:
@@ -250,7 +254,9 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
         403: "permission_error",
         404: "not_found_error",
         405: "method_not_allowed",
+        409: "conflict_error",
         413: "request_too_large",
+        415: "unsupported_media_type",
         429: "rate_limit_error",
         503: "service_unavailable",
     }
@@ -264,12 +270,14 @@ def serve(bot: Bot, settings: Settings) -> None:
 
     from bot.feedback import FeedbackStore
     from bot.ui.app import create_app, theme_and_css
+    from bot.ui.editor import mount_editor
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_redaction(settings.secrets)
     api = create_api(bot, settings)
     theme, css = theme_and_css()
     page = create_app(bot, FeedbackStore(settings.server.feedback_path), settings)
+    mount_editor(api, bot, settings, theme)  # before the reader's page, which takes every other path
     app = gr.mount_gradio_app(api, page, path="/", theme=theme, css=css, footer_links=[])
     config = uvicorn.Config(
         app,
@@ -287,11 +295,12 @@ def serve(bot: Bot, settings: Settings) -> None:
 
 
 def _stories(bot: Bot) -> list[dict[str, Any]]:
-    """The stories, each with the suggested questions the bot answers (the others are never offered)."""
+    """The stories, each with the suggested questions that pass their checks (the others are never offered),
+    editors' approved questions among them."""
     listed = []
     for s in bot.stories():
-        offered = set(bot.suggested_questions(s.id))
-        questions = [{"question": q.question, "teaser": q.teaser} for q in s.questions if q.question in offered]
+        teasers = {q.question: q.teaser for q in s.questions}
+        questions = [{"question": q, "teaser": teasers.get(q, "")} for q in bot.suggested_questions(s.id)]
         listed.append({"id": s.id, "title": s.title, "published": s.published, "url": s.url, "questions": questions})
     return listed
 

@@ -9,7 +9,8 @@ from bot.editor.checks import Result, summary
 from bot.present import where
 
 _STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222; }
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222;
+       background: #fff; overflow-wrap: anywhere; }
 .summary { padding: 0.8em 1em; border-radius: 8px; }
 .summary.pass { background: #e8f5e9; } .summary.fail { background: #fdecec; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
@@ -18,6 +19,17 @@ th, td { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid #ddd; 
 section.case { border-top: 2px solid #eee; padding-top: 0.5em; margin-top: 1.5em; }
 blockquote { margin: 0.3em 0 0.6em 1em; padding-left: 0.6em; border-left: 3px solid #ccc; color: #444; }
 .reasons { color: #b71c1c; } .refused { font-style: italic; } ul.sources { list-style: none; padding-left: 0.5em; }
+.scroll { overflow-x: auto; }
+@media (max-width: 600px) {
+  body { margin: 1em auto; font-size: 16px; } h1 { font-size: 1.4em; } h2 { font-size: 1.15em; }
+  th, td { padding: 0.3em 0.35em; }
+}
+@media (prefers-color-scheme: dark) {
+  body { color: #e8e8ea; background: #16171a; } th, td { border-bottom-color: #3a3b40; }
+  .summary.pass { background: #1e3a22; } .summary.fail { background: #4a1f1f; }
+  .verdict-pass { color: #81c784; } .verdict-fail, .reasons { color: #ff9e9e; }
+  blockquote { color: #c8c8cc; border-left-color: #55575d; } section.case { border-top-color: #2c2d31; }
+}
 """
 
 
@@ -29,12 +41,14 @@ def render_report(results: list[Result], title: str) -> str:
     rows = "".join(_row(i, r) for i, r in enumerate(results, start=1))
     cases = "".join(_case(i, r) for i, r in enumerate(results, start=1))
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
         f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>"
         f'<div class="summary {state}" id="summary"><strong>{counts["passed"]} of {counts["total"]} passed</strong>'
         f" — {counts['failed']} failed. Checked {when}.</div>"
-        "<table><thead><tr><th>#</th><th>Question</th><th>Verdict</th><th>Cited</th><th>Latency</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>{cases}</body></html>"
+        '<div class="scroll"><table><thead><tr><th>#</th><th>Question</th><th>Verdict</th><th>Cited</th>'
+        "<th>Latency</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>{cases}</body></html>"
     )
 
 

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
-from bot.present import note_text, where, with_markers
+from bot.present import note_text, plain, shorten, sources_text, where, with_markers
 from bot.types import Answer, Citation, StoryInfo
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
+STOPPED = "You stopped this answer."
+# A card shows the start of its quote; the whole passage is one click away.
+CARD_QUOTE_CHARS = 220
+MAX_COMMENT_CHARS = 2000
 
 
 @dataclass
 class Turn:
-    """One question and what came back: an `Answer`, or an error message for the reader."""
+    """One question and what came back: an `Answer`, or an error message for the reader.
+
+    `waiting`: queued behind an earlier question. `retry`: the error was ours (or a Stop), so asking
+    again may work. `story`: the story it was asked about ("" for all), for its permalink.
+    `rate_note`: what became of the reader's rating, shown under the answer.
+    """
 
     question: str
     answer: Answer | None = None
@@ -23,16 +34,20 @@ class Turn:
     pending: bool = False
     draft: str = ""
     rating: int | None = None
+    waiting: bool = False
+    retry: bool = False
+    story: str = ""
+    rate_note: str = ""
 
 
 def story_header(story: StoryInfo | None, count: int) -> str:
     """The title and date of the story being discussed (or a line for all stories)."""
     if story is None:
         meta = f'<p class="sb-meta">{count} stories indexed</p>'
-        return f'<div class="sb-story"><h2>All stories</h2>{meta}{_intro("these stories")}</div>'
+        return f'<div class="sb-story"><h1>All stories</h1>{meta}{_intro("these stories")}</div>'
     date = f'<p class="sb-meta">Published {escape(story.published)}</p>' if story.published else ""
     link = f' <a href="{escape(story.url, quote=True)}" {_NEW_TAB}>Read the story</a>' if story.url else ""
-    return f'<div class="sb-story"><h2>{escape(story.title)}</h2>{date}{link}{_intro("this story")}</div>'
+    return f'<div class="sb-story"><h1>{escape(story.title)}</h1>{date}{link}{_intro("this story")}</div>'
 
 
 def _intro(sources: str) -> str:
@@ -43,17 +58,30 @@ def _intro(sources: str) -> str:
     )
 
 
-def conversation(turns: list[Turn]) -> str:
-    """The whole conversation."""
+def conversation(turns: list[Turn], version: int = 0) -> str:
+    """The whole conversation. `version` counts its changes: the page's script asks again when an older
+    rendering arrives after a newer one (the page's calls travel on different connections)."""
     if not turns:
-        return '<div class="sb-empty">Ask a question about the story, or pick a suggested one.</div>'
-    return '<div class="sb-log" aria-live="polite">' + "".join(_turn(i, t) for i, t in enumerate(turns)) + "</div>"
+        return (
+            f'<div class="sb-empty" data-version="{version}">Ask a question about the story, or pick a suggested '
+            "one.</div>"
+        )
+    shown = [_turn(index, turn, _behind(turns, index)) for index, turn in enumerate(turns)]
+    return f'<div class="sb-log" aria-live="polite" data-version="{version}">' + "".join(shown) + "</div>"
 
 
-def _turn(index: int, turn: Turn) -> str:
+def _behind(turns: list[Turn], index: int) -> bool:
+    # Queued behind another: one being answered, or one queued before it.
+    return any(t.pending and (not t.waiting or i < index) for i, t in enumerate(turns) if i != index)
+
+
+def _turn(index: int, turn: Turn, behind: bool = False) -> str:
     question = f'<div class="sb-q"><span class="sb-who">You</span>{escape(turn.question)}</div>'
     if turn.error is not None:
-        body = f'<div class="sb-a sb-error" role="alert"><strong>Sorry:</strong> {escape(turn.error)}</div>'
+        body = _error(index, turn)
+    elif turn.waiting and behind:
+        # Visible, so a question sent while another is answered is seen to be kept (issue 12 item 4).
+        body = '<div class="sb-a sb-pending sb-waiting">Queued: answered after the question above.</div>'
     elif turn.answer is None and turn.draft:
         note = '<span class="sb-checking">Draft, being checked against the sources:</span> '
         body = f'<div class="sb-a sb-pending sb-draft">{note}{escape(turn.draft)}</div>'
@@ -64,18 +92,53 @@ def _turn(index: int, turn: Turn) -> str:
     else:
         body = _answer(index, turn)
     if turn.answer is not None and not turn.pending and turn.error is None:
-        body += _rating(index, turn.rating)
+        body += _actions(turn) + _rating(index, turn)
     return f'<section class="sb-turn" id="turn-{index}">{question}{body}</section>'
 
 
-def _rating(index: int, rating: int | None) -> str:
-    if rating is not None:
-        return '<div class="sb-rate">Thanks for rating this answer.</div>'
+def _error(index: int, turn: Turn) -> str:
+    again = f' <button type="button" class="sb-retry" data-turn="{index}">Retry</button>' if turn.retry else ""
+    if turn.error == STOPPED:  # the reader's own doing: no alarm
+        return f'<div class="sb-a sb-error sb-stopped" role="status">{escape(STOPPED)}{again}</div>'
+    return f'<div class="sb-a sb-error" role="alert"><strong>Sorry:</strong> {escape(turn.error or "")}{again}</div>'
+
+
+def permalink(story: str, question: str) -> str:
+    """The page's address that opens `story` ("" for all stories) and asks `question` again (relative, so it
+    works wherever the page is served)."""
+    return "?" + urlencode({"story": story, "q": question})
+
+
+def copy_text(turn: Turn) -> str:
+    """The question, the answer with its `[n]` markers and the numbered sources, as plain text to keep."""
+    assert turn.answer is not None
+    return f"{turn.question}\n\n{plain(turn.answer)}{sources_text(turn.answer)}"
+
+
+def _actions(turn: Turn) -> str:
+    copy = (
+        f'<button type="button" class="sb-copy" data-copy="{escape(copy_text(turn), quote=True)}">Copy answer</button>'
+    )
+    link = f'<a class="sb-permalink" href="{escape(permalink(turn.story, turn.question), quote=True)}" {_NEW_TAB}>'
+    return f'<div class="sb-actions">{copy} {link}Link to this answer</a></div>'
+
+
+def _rating(index: int, turn: Turn) -> str:
+    note = f'<p class="sb-rate-note" role="status">{escape(turn.rate_note)}</p>' if turn.rate_note else ""
+    if turn.rating is not None:
+        return f'<div class="sb-rate sb-rated" data-turn="{index}">Thanks for rating this answer.{note}</div>'
     buttons = "".join(
-        f'<button type="button" class="sb-rate-btn" data-turn="{index}" data-rating="{value}">{label}</button>'
+        f'<button type="button" class="sb-rate-btn" data-turn="{index}" data-rating="{value}" aria-pressed="false">'
+        f"{label}</button>"
         for value, label in ((1, "Yes"), (-1, "No"))
     )
-    return f'<div class="sb-rate">Was this helpful? {buttons}</div>'
+    # The comment sits with the answer it is about and is sent with that answer's rating (issue 12 item 5).
+    form = (
+        f'<div class="sb-rate-form" hidden><label for="sb-comment-{index}">Add a comment (optional)</label>'
+        f'<textarea id="sb-comment-{index}" class="sb-comment-box" rows="2" maxlength="{MAX_COMMENT_CHARS}">'
+        f'</textarea><button type="button" class="sb-rate-send" data-turn="{index}">Send rating</button></div>'
+    )
+    return f'<div class="sb-rate" data-turn="{index}">Was this helpful? {buttons}{form}{note}</div>'
 
 
 def _answer(index: int, turn: Turn) -> str:
@@ -97,14 +160,48 @@ def _answer(index: int, turn: Turn) -> str:
     return f'<div class="sb-a"><div class="sb-text">{text}</div>{label}<div class="sb-sources">{sources}</div></div>'
 
 
+def card_label(citation: Citation) -> tuple[str, str]:
+    """A source card's heading and kind: the person for a profile, the section for a story passage, so two
+    cards from one story tell apart (they had all shown the story's title)."""
+    if citation.entity:
+        return citation.entity, "bio"
+    return citation.section or citation.title, "story"
+
+
+def display_date(published: str | None) -> str:
+    """An ISO date as a reader writes it ("26 March 2024"); anything else as given; "" for none."""
+    if not published:
+        return ""
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return published
+    return f"{day.day} {day:%B %Y}"
+
+
+def _card_meta(citation: Citation, kind: str, published: str | None) -> list[str]:
+    # Under the heading: what it is part of (a profile, or the story when the heading is its section), and when.
+    if kind == "bio":
+        meta = [where(citation)] + ([citation.title] if citation.title != citation.entity else [])
+    else:
+        meta = [citation.title] if citation.section else [where(citation)]
+    return meta + ([display_date(published)] if published else [])
+
+
 def _source(index: int, citation: Citation, passages: dict[str, dict[str, Any]]) -> str:
-    passage = passages.get(citation.chunk_id, {}).get("text", citation.quote)
+    known = passages.get(citation.chunk_id, {})
+    passage = known.get("text", citation.quote)
+    heading, kind = card_label(citation)
+    meta = _card_meta(citation, kind, known.get("published"))
     url = citation.url
     link = f'<a class="sb-link" href="{escape(url, quote=True)}" {_NEW_TAB}>Open the article</a>' if url else ""
+    quote = escape(shorten(citation.quote, CARD_QUOTE_CHARS))
     return (
-        f'<details class="sb-source" id="src-{index}-{citation.number}">'
-        f'<summary><span class="sb-n">[{citation.number}]</span> {escape(citation.title)}'
-        f' <span class="sb-where">— {escape(where(citation))}</span></summary>'
+        f'<details class="sb-source sb-card sb-card-{kind}" id="src-{index}-{citation.number}">'
+        f'<summary><span class="sb-n"><span class="sb-sr">Source </span>{citation.number}</span>'
+        f'<span class="sb-card-body"><span class="sb-card-title">{escape(heading)}</span>'
+        f'<span class="sb-card-meta">{" · ".join(escape(m) for m in meta)}</span>'
+        f'<q class="sb-card-quote">{quote}</q></span></summary>'
         f'<blockquote class="sb-context">{highlight(passage, citation.quote)}</blockquote>{link}</details>'
     )
 
@@ -127,3 +224,8 @@ def _refusal(answer: Answer) -> str:
     lead = f"{escape(note_text(answer))} " if answer.note else ""
     note = f"<p><strong>Not in the sources.</strong> {lead}{escape(answer.reason)}</p>"
     return f'<div class="sb-a sb-refusal" role="status">{note}{more}</div>'
+
+
+def counter(limit: int) -> str:
+    """The question box's character count against `limit`; the page's script keeps it current."""
+    return f'<p class="sb-count" data-max="{limit}">0 / {limit}</p>'

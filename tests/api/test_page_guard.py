@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from bot import Bot
 from bot.api import create_api
 from bot.feedback import FeedbackStore
-from bot.http import FAILED_AUTH_PER_MINUTE, RateLimiter
+from bot.http import FAILED_AUTH_PER_MINUTE
 from bot.ui.app import create_app
-from bot.ui.editor import unlock
+from bot.ui.editor import mount_editor
 
 
 def page_and_api(bot: Bot, tmp_path: Path, **changes: object) -> TestClient:
@@ -50,9 +50,13 @@ def test_wrong_keys_are_slowed_per_address(fake_bot: Bot) -> None:
 
 def test_editor_tokens_cannot_be_guessed_by_trying(fake_bot: Bot) -> None:
     settings = fake_bot.settings.with_changes(host="0.0.0.0", api_keys=("k",), editor_token="the-token")
-    attempts = RateLimiter(FAILED_AUTH_PER_MINUTE)
-    results = [unlock(settings, f"guess-{i}", attempts, "10.0.0.9") for i in range(FAILED_AUTH_PER_MINUTE)]
-    assert all(not opened for opened, _ in results)
-    opened, message = unlock(settings, "the-token", attempts, "10.0.0.9")
-    assert not opened and "Too many attempts" in message
-    assert unlock(settings, "the-token", attempts, "10.0.0.10")[0]  # another address is not locked out
+    api = create_api(fake_bot, settings)
+    mount_editor(api, fake_bot, settings, gr.themes.Default())  # the Editor's login at /editor
+
+    def login(address: str, token: str) -> int:
+        client = TestClient(api, client=(address, 50000))
+        return client.post("/editor/login", data={"username": "editor", "password": token}).status_code
+
+    assert [login("10.0.0.9", f"guess-{i}") for i in range(FAILED_AUTH_PER_MINUTE)] == [400] * FAILED_AUTH_PER_MINUTE
+    assert login("10.0.0.9", "the-token") == 429  # too many attempts
+    assert login("10.0.0.10", "the-token") == 200  # another address is not locked out

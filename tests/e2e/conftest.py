@@ -65,6 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "STORYBOT_INDEX_DIR": str(root / "index"),
         "STORYBOT_EMBEDDING_MODEL": "fake",
         "STORYBOT_FEEDBACK_PATH": str(root / "feedback.sqlite3"),
+        # editors' questions (tests/e2e/test_editor.py) live here, never in the working tree's .storybot/
+        "STORYBOT_CONVERSATIONS_URL": f"sqlite:///{root / 'conversations.sqlite3'}",
         "STORYBOT_PORT": str(port),
         # Every test shares one address; the page's calls are rate-limited per address like the API.
         "STORYBOT_RATE_LIMIT": "10000",
@@ -117,7 +119,7 @@ def page(browser: object, server: Server) -> Iterator[object]:
     page = context.new_page()
     page.on("request", lambda request: server.requests.append(request.url))
     page.goto(server.url)
-    page.wait_for_selector("#sb-header h2")
+    page.wait_for_selector("#sb-header h1")
     yield page
     context.close()
 

@@ -18,9 +18,11 @@ def test_the_reader_proposes_the_storys_own_questions_only(editor_bot: Bot) -> N
 
 def test_a_language_model_adds_its_questions(settings: Settings, chroma: ClientAPI, budget_corpus: Path) -> None:
     reply = "1. How many votes did the budget get?\n2. Not a question\n- What will the trams cost?"
+    build_bot(
+        settings, chroma_client=chroma
+    ).index_corpus()  # indexing checks questions: not with this model's one reply
     model = GenericFakeChatModel(messages=iter([AIMessage(reply)]))
     bot = build_bot(settings, chat_model=model, chroma_client=chroma)
-    bot.index_corpus()
     questions = candidates(bot, "city-budget")
     assert questions[-2:] == ["How many votes did the budget get?", "What will the trams cost?"]
     assert "What happened?" in questions

@@ -53,7 +53,8 @@ def chat_bot(tmp_path: Path, minilm: Embeddings) -> tuple[Bot, list[AIMessage]]:
 
     def feed() -> Iterator[AIMessage]:
         while True:  # each answer is the one the test has just queued
-            yield replies.pop(0)
+            # Indexing asks the story's suggested questions before any is queued: those get a decline.
+            yield replies.pop(0) if replies else AIMessage("NOT_IN_SOURCES")
 
     model = GenericFakeChatModel(messages=feed())
     bot = build_bot(
