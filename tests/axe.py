@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import sys
 import tarfile
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 VERSION = "4.14.1"
 TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{VERSION}.tgz"
@@ -23,6 +25,35 @@ ROOT = Path(__file__).resolve().parent.parent
 # The version in the name: bumping VERSION installs afresh instead of reusing an older copy.
 AXE_JS = ROOT / ".storybot" / "axe" / f"axe-{VERSION}.min.js"
 MEMBER = "package/axe.min.js"
+
+
+GATED = ("serious", "critical")
+# WCAG 2.0-2.2 A and AA, and the best practices; target-size (2.5.8, 24x24 px) is only in "wcag22aa".
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def require() -> None:
+    """Skip the calling test without axe-core, except in CI, which must run the check (`make axe`)."""
+    import pytest
+
+    if not AXE_JS.is_file():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the accessibility check: 'make axe' did not install axe-core")
+        pytest.skip(f"needs axe-core {VERSION} (make axe)")
+
+
+def violations(target: Any) -> list[str]:
+    """The serious and critical violations axe finds in a Playwright page or frame, one line each: rule,
+    impact, target and why. Injects axe first when the document lacks it."""
+    if not target.evaluate("typeof window.axe !== 'undefined'"):
+        target.add_script_tag(path=str(AXE_JS))
+    result = target.evaluate("(tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } })", TAGS)
+    return [
+        f"{v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['failureSummary'].split())}"
+        for v in result["violations"]
+        if v["impact"] in GATED
+        for node in v["nodes"]
+    ]
 
 
 def integrity_of(data: bytes) -> str:

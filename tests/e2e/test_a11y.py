@@ -7,21 +7,17 @@ in each state a reader meets: the start, an answer with a citation opened, a ref
 from __future__ import annotations
 
 import io
-import os
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe import AXE_JS, VERSION, extract, install
+from axe import AXE_JS, extract, install, require, violations
 
 TIMEOUT = 60_000
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-GATED = ("serious", "critical")
-# WCAG 2.0-2.2 A and AA, and the best practices; target-size (2.5.8, 24x24 px) is only in "wcag22aa".
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # WCAG AA for text under 18.66 px bold or 24 px.
 AA_CONTRAST = 4.5
 HINTS = ".sb-empty, .sb-meta, .sb-who, .sb-sources-label, .sb-where, .sb-rate, .sb-card-meta, p.sb-count"
@@ -29,10 +25,7 @@ HINTS = ".sb-empty, .sb-meta, .sb-who, .sb-sources-label, .sb-where, .sb-rate, .
 
 @pytest.fixture(scope="module")
 def axe_js() -> str:
-    if not AXE_JS.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the accessibility check: 'make axe' did not install axe-core")
-        pytest.skip(f"needs axe-core {VERSION} (make axe)")
+    require()
     return str(AXE_JS)
 
 
@@ -48,19 +41,6 @@ def reader(request: pytest.FixtureRequest, browser: Any, server: Any) -> Iterato
     page.wait_for_selector("#sb-header h1")
     yield page
     context.close()
-
-
-def violations(page: Any, axe_js: str) -> list[str]:
-    """The serious and critical violations axe finds on the page, one line each: rule, impact, targets."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=axe_js)
-    result = page.evaluate("(tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } })", TAGS)
-    return [
-        f"{v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['failureSummary'].split())}"
-        for v in result["violations"]
-        if v["impact"] in GATED
-        for node in v["nodes"]
-    ]
 
 
 def low_contrast(page: Any) -> list[str]:
@@ -104,9 +84,9 @@ def ask(page: Any, question: str, finished: str) -> Any:
     return turn
 
 
-def check(page: Any, axe_js: str, state: str) -> list[str]:
+def check(page: Any, state: str) -> list[str]:
     """Everything wrong with the page in one state, labelled with it."""
-    return [f"{state}: {problem}" for problem in violations(page, axe_js) + low_contrast(page)]
+    return [f"{state}: {problem}" for problem in violations(page) + low_contrast(page)]
 
 
 COMBINATIONS = [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("dark", PHONE)]
@@ -120,26 +100,26 @@ def test_the_reader_page_passes_axe_in_every_state(reader: Any, axe_js: str, sho
     scheme = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'")
     phone = page.viewport_size["width"] == PHONE["width"]
     name = f"a11y-{'phone-' if phone else ''}{scheme}"
-    problems = check(page, axe_js, "start")
+    problems = check(page, "start")
     turn = ask(page, "Who is Kolesnikova?", ".sb-sources .sb-source")
     turn.locator("a.sb-cite").first.click()
     turn.locator("details#src-0-1[open] mark").wait_for(timeout=TIMEOUT)
-    problems += check(page, axe_js, "answer with a citation open")
+    problems += check(page, "answer with a citation open")
     shot(page, name)
     ask(page, "Who won the 2022 World Cup?", ".sb-refusal")
-    problems += check(page, axe_js, "refusal")
+    problems += check(page, "refusal")
     ask(page, "x" * 1200, ".sb-error")
-    problems += check(page, axe_js, "error")
+    problems += check(page, "error")
     # Answering goes through Gradio's queue: held back, the answer stays in progress (and Stop shown).
     held: list[Any] = []
     page.route("**/gradio_api/queue/join*", lambda route: held.append(route))
     page.fill("#sb-question textarea", "Who is Ales Bialiatski?")
     page.press("#sb-question textarea", "Enter")
     page.locator("#sb-stop").wait_for(timeout=TIMEOUT)
-    problems += check(page, axe_js, "answering")
+    problems += check(page, "answering")
     page.click("#sb-stop")
     page.get_by_role("button", name="Retry").wait_for(timeout=TIMEOUT)
-    problems += check(page, axe_js, "stopped, with Retry")
+    problems += check(page, "stopped, with Retry")
     shot(page, f"{name}-all")
     for route in held:
         route.abort()
