@@ -52,7 +52,14 @@ def run(tmp: Path, articles: int, model: str, ops: int, source: Path = ARTICLES)
         with source.open(encoding="utf-8") as lines_in:
             lines = [line for _, line in zip(range(articles), lines_in, strict=False)]
         (corpus / "archive.jsonl").write_text("".join(lines), encoding="utf-8")
-    bot = build_bot(Settings.from_env(env={}, corpus_dir=corpus, index_dir=tmp / "index", embedding_model=model))
+    settings = Settings.from_env(
+        env={},
+        corpus_dir=corpus,
+        index_dir=tmp / "index",
+        embedding_model=model,
+        conversations_url=f"sqlite:///{tmp / 'conversations.sqlite3'}",  # editors' questions: not the checkout's
+    )
+    bot = build_bot(settings)
     started = time.perf_counter()
     bot.index_corpus()
     first_index = time.perf_counter() - started

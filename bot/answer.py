@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.retrieve import Query
 from bot.scoring import Idf
-from bot.types import Draft, Hit
+from bot.types import Answer, AnswerSentence, Citation, Draft, DraftSentence, Hit
 
 
 class Answerer(Protocol):
@@ -28,3 +28,25 @@ class Answerer(Protocol):
     def complete(self, prompt: str) -> str | None:
         """The reply of the answerer's language model to a free prompt; None when it has no model."""
         ...
+
+
+def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
+    """Number the (chunk, quote) pairs in order of use; each sentence keeps the numbers it rests on."""
+    numbers: dict[tuple[str, str], int] = {}
+    citations: list[Citation] = []
+    said = []
+    for sentence in sentences:
+        cited = []
+        for source, quote in zip(sentence.sources, sentence.quotes, strict=True):
+            chunk = hits[source].chunk
+            key = (chunk.id, quote)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(
+                    Citation(
+                        numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote
+                    )
+                )
+            cited.append(numbers[key])
+        said.append(AnswerSentence(sentence.text.strip(), tuple(cited)))
+    return Answer(sentences=tuple(said), citations=tuple(citations))

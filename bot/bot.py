@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -17,18 +16,18 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from bot.aliases import PlaceAliases
-from bot.answer import Answerer
+from bot.answer import Answerer, compose
 from bot.chunking import Chunking
 from bot.config import Settings
-from bot.conversation import Message, RuleCondenser, validate_history
+from bot.conversation import Message, RuleCondenser, clean_question, validate_history
 from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
-from bot.errors import InputError, StoreError
+from bot.errors import BotError, StoreError
 from bot.faithful import Faithfulness, FaithModel
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
-from bot.offers import Offers, own_questions, recheck
+from bot.offers import Offers, own_questions, recheck, story_prints
 from bot.reader import Reader
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
@@ -37,19 +36,10 @@ from bot.snapshot import Catalog
 from bot.spelling import Correction, Speller, vocabulary
 from bot.suggestions import EditorQuestion, SuggestionStore, Verdict
 from bot.suspicious import in_corpus
-from bot.types import Answer, AnswerSentence, Bio, Chunk, Citation, Draft, DraftSentence, Hit, StoryInfo
+from bot.types import Answer, Bio, Chunk, Draft, Hit, StoryInfo
 from bot.verify import Evidence, assess, known_word, spelled_out
 
 log = logging.getLogger(__name__)
-
-
-def story_prints(chunks: Sequence[Chunk]) -> dict[str, str]:
-    """A hash per story of its passages and its profiles' (what answering within it reads)."""
-    ids: dict[str, list[str]] = {}
-    for chunk in chunks:
-        for story in chunk.stories or (chunk.doc_id,):
-            ids.setdefault(story, []).append(chunk.id)
-    return {story: hashlib.sha256("".join(sorted(found)).encode()).hexdigest() for story, found in ids.items()}
 
 
 class Condenser(Protocol):
@@ -135,7 +125,8 @@ class Bot:
         answer = _noting(trace.corrections, self._finish(draft, query, hits, idf, evidence, story, question))
         if retry and self._withdrawn(answer):
             # A story taken down (or corrected) while this was answered: answer from what is live now.
-            yield from self.ask_stream(question, history, story, retry=False)
+            # Its final answer only: a second draft would be shown after the first.
+            yield next(e for e in self.ask_stream(question, history, story, retry=False) if isinstance(e, Answer))
             return
         yield answer
 
@@ -239,7 +230,12 @@ class Bot:
         """Load, chunk and index the corpus (default: the settings' corpus folder)."""
         corpus = load_corpus(paths or [self.settings.corpus_dir])
         report = replace(self.index.build(corpus, progress), flagged=(*corpus.warnings, *in_corpus(corpus)))
-        self.check_suggestions()
+        try:
+            self.check_suggestions()
+        except Exception:  # the new index is live: a failed check must not report the build as failed
+            log.exception(
+                "suggested questions not checked on snapshot %s; they are checked when asked", report.snapshot
+            )
         return report
 
     def check_suggestions(self) -> None:
@@ -253,17 +249,21 @@ class Bot:
             # story into an archive must not ask every other story's questions again.
             last_key, last_prints = self._last_check
             self.offers.carry(last_key, key, {s for s, p in prints.items() if last_prints.get(s) == p})
+        changed = {s for s, p in prints.items() if self._last_check is None or self._last_check[1].get(s) != p}
         edits = self.editor_questions()
         self.offers.check(key, own_questions(snapshot.catalog.stories.values(), edits))
         self._last_check = (key, prints)
-        recheck(self.suggestions, edits, key, snapshot.catalog.stories, self.verdict)
+        recheck(self.suggestions, edits, key, changed & set(snapshot.catalog.stories), self.verdict)
         self.offers.prune(lambda kept: (self.index.root / "snapshots" / kept.split(".")[0]).is_dir())
 
     def verdict(self, question: str, story: str, checked_on: str = "") -> Verdict:
         """Whether a suggested question passes within its story: answered, not refused. (The Editor's
         checks, `bot/editor/checks.py`, also judge the answer's citations; their verdict is the one kept
         for a question an editor checks there.)"""
-        answer = self.ask(question, story=story)
+        try:
+            answer = self.ask(question, story=story)
+        except BotError as exc:  # a question the bot cannot take (too long, control characters) fails
+            return Verdict(False, (f"not asked: {exc}",), checked_on)
         return Verdict(not answer.refused, ("refused: " + answer.reason,) if answer.refused else (), checked_on)
 
     def offers_key(self, snapshot: str) -> str:
@@ -362,12 +362,6 @@ class Bot:
         return self._idf_cache
 
 
-# Direction overrides can make a question display differently from what it says, so they are refused;
-# other format characters (emoji joiners, soft hyphens) are harmless and removed.
-_ZERO_WIDTH_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-
-
 def nearest_story(hits: Sequence[Hit], stories: Mapping[str, StoryInfo]) -> str | None:
     """The story of the best hit that belongs to one (a profile belongs to the stories it is linked to)."""
     for hit in hits:
@@ -383,52 +377,6 @@ def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:
         return answer
     readings = ", ".join(f"“{c.typed}” as “{c.name}”" for c in corrections)
     return replace(answer, note=f"Reading {readings}.")
-
-
-def clean_question(question: object, max_chars: int) -> str:
-    """Reject empty, oversized or control-character questions with a message saying which."""
-    if not isinstance(question, str):
-        raise InputError("the question must be text")
-    text = question.strip()
-    if not text:
-        raise InputError("the question is empty: type a question about the news")
-    if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
-    bad = [c for c in text if (unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\t\n") or c in _BIDI]
-    if bad:
-        raise InputError(
-            f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them"
-        )
-    # Invisible format characters (soft hyphens, zero-width joiners) come along when text is copied
-    # from a web page; left in, "Luka\u00adshenko" is read as the unknown name "Luka".
-    # Zero-width spaces and word joiners separate words; other format characters are simply dropped.
-    spaced = text.translate(_ZERO_WIDTH_SPACES)
-    visible = " ".join("".join(c for c in spaced if unicodedata.category(c) != "Cf").split())
-    if not visible:
-        raise InputError("the question is empty: type a question about the news")
-    return visible
-
-
-def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
-    """Number the (chunk, quote) pairs in order of use; each sentence keeps the numbers it rests on."""
-    numbers: dict[tuple[str, str], int] = {}
-    citations: list[Citation] = []
-    said = []
-    for sentence in sentences:
-        cited = []
-        for source, quote in zip(sentence.sources, sentence.quotes, strict=True):
-            chunk = hits[source].chunk
-            key = (chunk.id, quote)
-            if key not in numbers:
-                numbers[key] = len(numbers) + 1
-                citations.append(
-                    Citation(
-                        numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote
-                    )
-                )
-            cited.append(numbers[key])
-        said.append(AnswerSentence(sentence.text.strip(), tuple(cited)))
-    return Answer(sentences=tuple(said), citations=tuple(citations))
 
 
 def _reader(

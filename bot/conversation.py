@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,3 +133,33 @@ def _swap_subject(previous: str, subject: str, topic: Bio | None) -> str:
         if swapped != previous:
             return swapped
     return f"{previous.rstrip().rstrip('?')} ({subject})?"
+
+
+# Direction overrides can make a question display differently from what it says, so they are refused;
+# other format characters (emoji joiners, soft hyphens) are harmless and removed.
+_ZERO_WIDTH_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """Reject empty, oversized or control-character questions with a message saying which."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = question.strip()
+    if not text:
+        raise InputError("the question is empty: type a question about the news")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    bad = [c for c in text if (unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\t\n") or c in _BIDI]
+    if bad:
+        raise InputError(
+            f"the question contains control characters ({', '.join(repr(c) for c in bad[:3])}); remove them"
+        )
+    # Invisible format characters (soft hyphens, zero-width joiners) come along when text is copied
+    # from a web page; left in, "Luka\u00adshenko" is read as the unknown name "Luka".
+    # Zero-width spaces and word joiners separate words; other format characters are simply dropped.
+    spaced = text.translate(_ZERO_WIDTH_SPACES)
+    visible = " ".join("".join(c for c in spaced if unicodedata.category(c) != "Cf").split())
+    if not visible:
+        raise InputError("the question is empty: type a question about the news")
+    return visible

@@ -15,10 +15,10 @@ import yaml
 from bot.errors import CorpusError
 from bot.types import Bio, Corpus, Section, Story, SuggestedQuestion
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUESTIONS_HEADING = re.compile(r"^common questions?$", re.IGNORECASE)
-_SKIPPED_NAMES = frozenset({"readme.md"})
+SKIPPED_NAMES = frozenset({"readme.md"})
 # One story, bio or archived article: news runs to tens of kilobytes, and an item of 50 MB (a dump, a
 # pasted PDF) would be held in memory whole and embedded for minutes.
 MAX_ITEM_BYTES = 2_000_000
@@ -43,7 +43,7 @@ def _corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             found = [p for p in path.rglob("*") if p.suffix in (".md", ".jsonl") and p.is_file()]
-            yield from sorted(p for p in found if p.name.lower() not in _SKIPPED_NAMES)
+            yield from sorted(p for p in found if p.name.lower() not in SKIPPED_NAMES)
         elif path.is_file():
             if path.suffix not in (".md", ".jsonl"):
                 raise CorpusError(str(path), None, "not a corpus file (expected .md or .jsonl)")
@@ -112,7 +112,7 @@ def _story(meta: dict[str, Any], body: list[str], first: int, path: str) -> Stor
     if not sections:
         raise CorpusError(path, first, "a story needs at least one '## ' section with text")
     return Story(
-        id=_text(meta, "id", path, required=True, pattern=_ID),
+        id=_text(meta, "id", path, required=True, pattern=ID_PATTERN),
         title=_text(meta, "title", path, required=True),
         sections=tuple(sections),
         path=path,
@@ -128,7 +128,8 @@ def _bio(meta: dict[str, Any], body: list[str], first: int, path: str) -> Bio:
     if not text:
         raise CorpusError(path, first, "a bio needs text after its front matter")
     return Bio(
-        id=_text(meta, "id", path, pattern=_ID) or _text({"id": Path(path).stem}, "id", path, pattern=_ID),
+        id=_text(meta, "id", path, pattern=ID_PATTERN)
+        or _text({"id": Path(path).stem}, "id", path, pattern=ID_PATTERN),
         name=_text(meta, "name", path, required=True),
         text=text,
         path=path,
@@ -208,7 +209,7 @@ def _article(record: dict[str, Any], path: str, line: int) -> Story:
         raise CorpusError(path, line, "article needs a non-empty 'text'")
     title = _text(record, "title", where, required=True)
     return Story(
-        id=_text(record, "id", where, required=True, pattern=_ID),
+        id=_text(record, "id", where, required=True, pattern=ID_PATTERN),
         title=title,
         sections=(Section(heading="", text=text, line=line),),
         path=where,

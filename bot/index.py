@@ -101,8 +101,8 @@ class Index:
         # still be using them).
         self._retired: list[tuple[float, Any]] = []
         self._terms = TermCache()
-        # Snapshots this process built: serving them needs no new Chroma client (see `_reload_snapshot`).
-        self._built_here: set[str] = set()
+        # The snapshot this process built last: serving it needs no new Chroma client (`_reload_snapshot`).
+        self._built_here: str | None = None
         # Each story's chunks from the last build: an archive's unchanged stories are not split again.
         self._chunks_of: dict[Story | Bio, tuple[Chunk, ...]] = {}
 
@@ -149,7 +149,7 @@ class Index:
             fresh = [c for c in chunks if c.id not in existing]
             self._embed(fresh, progress)
             self._write_snapshot(name, chunks, corpus)
-            self._built_here.add(name)
+            self._built_here = name
             self._swap(name)
             stale = sorted(existing - {c.id for c in chunks})
             for start in range(0, len(stale), 5000):
@@ -302,8 +302,9 @@ class Index:
                 loaded = self._load(name)
                 # Only another process's vectors need a fresh client; this one's builds went through
                 # the live client, which may still be deleting the old snapshot's vectors right now.
-                if self._snapshot is not None and name not in self._built_here:
+                if self._snapshot is not None and name != self._built_here:
                     self._reopen_store()
+                    self._built_here = None  # another process's build: ours is no longer what CURRENT names
                 self._snapshot = loaded
         except IndexNotReadyError as exc:
             if self._snapshot is None:

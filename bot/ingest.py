@@ -8,6 +8,7 @@ politely (robots.txt, a delay per host, timeouts); each failure is reported and 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 import urllib.robotparser
@@ -24,6 +25,7 @@ from bot.corpus import parse_markdown
 from bot.errors import BotError, CorpusError
 from bot.publish import write_file
 
+log = logging.getLogger(__name__)
 USER_AGENT = "Storybot/0.1 (newsroom ingest)"
 TIMEOUT_S = 15.0
 # Seconds between two requests to one host: a newsroom's own site must not feel the crawler.
@@ -31,6 +33,8 @@ HOST_DELAY_S = 1.0
 # Less text than this is a stub (a paywall, a teaser, an error page), not an article to answer from.
 MIN_TEXT_CHARS = 300
 MAX_PAGE_BYTES = 5_000_000
+MAX_REDIRECTS = 5
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
 FOLDER = "ingested"
 SECTION = "The report"
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)=", re.IGNORECASE)
@@ -84,15 +88,26 @@ class Fetcher:
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
 
     def get(self, url: str) -> httpx.Response:
-        """The response for `url`, or `FetchError` saying why not."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise FetchError(f"{url}: not an http(s) address")
-        if not self._allowed(url):
-            raise FetchError(f"{url}: robots.txt asks crawlers not to fetch it")
-        response = self._get(url)
+        """The response for `url`, or `FetchError` saying why not. Redirects are followed one hop at a
+        time, each through robots.txt and the host's delay, since a redirect may lead to another host."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise FetchError(f"{url}: not an http(s) address")
+            if not self._allowed(url):
+                raise FetchError(f"{url}: robots.txt asks crawlers not to fetch it")
+            response = self._get(url)
+            if not response.is_redirect:
+                break
+            url = str(response.url.join(response.headers.get("location", "")))
+        else:
+            raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
         if response.status_code != 200:
             raise FetchError(f"{url}: HTTP {response.status_code}")
         return response
+
+    def forget_robots(self) -> None:
+        """Read each site's robots.txt again on its next request (a site may change it between runs)."""
+        self._robots.clear()
 
     def _get(self, url: str) -> httpx.Response:
         host = urlsplit(url).netloc
@@ -100,14 +115,17 @@ class Fetcher:
         if wait > 0:
             self.sleep(wait)
         try:
-            response = self.client.get(url, headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+            with self.client.stream("GET", url, headers={"User-Agent": USER_AGENT}) as response:
+                body = b""
+                for part in response.iter_bytes():
+                    body += part
+                    if len(body) > MAX_PAGE_BYTES:  # read as it comes: a huge page is never held whole
+                        raise FetchError(f"{url}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__} {exc}".rstrip()) from None
         finally:
             self._last[host] = self.clock()
-        if len(response.content) > MAX_PAGE_BYTES:
-            raise FetchError(f"{url}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
-        return response
+        return httpx.Response(response.status_code, headers=response.headers, content=body, request=response.request)
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -120,8 +138,13 @@ class Fetcher:
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
         """None means every page may be fetched (no robots.txt); unreachable means none may (RFC 9309)."""
         parser = urllib.robotparser.RobotFileParser()
+        url, response = f"{origin}/robots.txt", None
         try:
-            response = self._get(f"{origin}/robots.txt")
+            for _ in range(MAX_REDIRECTS + 1):  # http to https, or to another host, as the RFC allows
+                response = self._get(url)
+                if not response.is_redirect:
+                    break
+                url = str(response.url.join(response.headers.get("location", "")))
         except FetchError:
             response = None
         if response is not None and 400 <= response.status_code < 500:
@@ -186,6 +209,7 @@ class Ingester:
         """Ingest every article of `sources` (feed or page addresses); a failed one is reported, not fatal."""
         items: list[Item] = []
         seen: set[str] = set()
+        self.fetcher.forget_robots()
         known = self._known_texts()
         for source in sources:
             try:
@@ -207,8 +231,10 @@ class Ingester:
 
         response = self.fetcher.get(source)
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        head = response.content[:500].lstrip().lower()
-        if not ("xml" in kind or "rss" in kind or "atom" in kind or head.startswith((b"<?xml", b"<rss", b"<feed"))):
+        head = response.content[:1000].lstrip().lower()
+        # By type, or by its first element when served as text/plain; an XHTML page is a page.
+        sniffed = head.startswith((b"<rss", b"<feed")) or (head.startswith(b"<?xml") and b"<html" not in head)
+        if kind not in FEED_TYPES and not (kind in ("", "text/plain", "application/octet-stream") and sniffed):
             return [Page(source, html=response.text)]
         feed = feedparser.parse(response.content)
         entries = [dict(e) for e in feed.entries if e.get("link")]
@@ -225,6 +251,9 @@ class Ingester:
             story = parse_markdown(text, f"{FOLDER}/{story_id(url)}.md")  # what the indexer will read
         except (FetchError, CorpusError) as exc:
             return Item(url, "failed" if isinstance(exc, FetchError) else "skipped", str(exc))
+        except Exception as exc:  # the extractor on a hostile page: this item fails, the run goes on
+            log.exception("ingesting %s failed", url)
+            return Item(url, "failed", f"{url}: {type(exc).__name__} while reading the page")
         path = self.folder / f"{story.id}.md"
         body = _body_hash(text)
         if known.get(body, story.id) != story.id:

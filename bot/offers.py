@@ -8,6 +8,7 @@ checks were written) is checked then, once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from bot.errors import StoreError
 from bot.suggestions import EditorQuestion, SuggestionStore, Verdict
-from bot.types import StoryInfo
+from bot.types import Chunk, StoryInfo
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Offers:
         self._folder = folder
         self._snapshot: str | None = None
         self._known: dict[tuple[str, str], bool] = {}
+        self._checking: set[tuple[str, str]] = set()
 
     def offered(self, snapshot: str, story: str, questions: Sequence[str]) -> list[str]:
         """The questions of `story` that pass on `snapshot`, in their order."""
@@ -48,12 +50,16 @@ class Offers:
         chosen = []
         for question in questions:
             key = (story, question)
-            if key not in known:
+            if key not in known and key not in self._checking:
                 # Not offered while it is checked: its own refusal, which lists suggestions, must not
-                # offer it, nor check it again.
-                known[key] = False
-                known[key] = self._passes(question, story)
-            if known[key]:
+                # offer it, nor check it again. Only a finished check is kept (and saved).
+                self._checking.add(key)
+                try:
+                    passes = self._passes(question, story)
+                finally:
+                    self._checking.discard(key)
+                known[key] = passes
+            if known.get(key, False):
                 chosen.append(question)
         return chosen
 
@@ -148,6 +154,15 @@ class Offers:
                 path.unlink(missing_ok=True)
 
 
+def story_prints(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """A hash per story of its passages and its profiles' (what answering within it reads)."""
+    ids: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for story in chunk.stories or (chunk.doc_id,):
+            ids.setdefault(story, []).append(chunk.id)
+    return {story: hashlib.sha256("".join(sorted(found)).encode()).hexdigest() for story, found in ids.items()}
+
+
 def own_questions(stories: Iterable[StoryInfo], edits: Sequence[EditorQuestion]) -> dict[str, list[str]]:
     """Each story's own suggested questions, but those an editor reworded (the rewording is checked instead)."""
     reworded = {(e.story, e.replaces) for e in edits if e.replaces}
@@ -161,11 +176,13 @@ def recheck(
     stories: Container[str],
     verdict: Callable[[str, str, str], Verdict],
 ) -> None:
-    """Check again the editors' questions of indexed stories last checked on another snapshot, and keep the
-    new verdicts; `verdict(question, story, snapshot)` checks one. A failed write is logged and the
-    previous verdict stays: readers keep seeing the question, or not, as before."""
+    """Check again the passing editors' questions of `stories` (those whose passages changed) last checked on
+    another snapshot, and keep a new failure; `verdict(question, story, snapshot)` checks one. A failed
+    question stays failed: this check only asks whether it is still answered, and passing needs the
+    Editor's fuller one (citations, quotes), so only an editor's check there brings it back. A failed
+    write is logged and the previous verdict stays."""
     for edit in edits:
-        if edit.story not in stories or edit.verdict.checked_on == snapshot:
+        if edit.story not in stories or edit.verdict.checked_on == snapshot or not edit.verdict.passed:
             continue
         checked = verdict(edit.question, edit.story, snapshot)
         try:

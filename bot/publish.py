@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.bot import Bot
 from bot.corpus import load_corpus, load_file, parse_markdown, unknown_links
-from bot.errors import IndexNotReadyError, InputError, UnknownStoryError
+from bot.errors import CorpusError, IndexNotReadyError, InputError, UnknownStoryError
 from bot.types import Bio, Story
 
 Kind = Literal["story", "bio"]
@@ -39,6 +39,14 @@ class Published:
     snapshot: str
     embedded: int
     path: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """The corpus file that holds an id, and what it is (None: a file this API wrote that no longer parses)."""
+
+    path: Path
+    noun: str | None
 
 
 class Publisher:
@@ -63,9 +71,10 @@ class Publisher:
             existing = self._find(item_id)
             if isinstance(item, Bio):
                 self._check_links(item, target_name)
-            if existing is not None and _noun(existing) != NOUNS[kind]:
-                raise PublishConflictError(f"'{item_id}' is already a {_noun(existing)} ({existing.path})")
-            target = Path(existing.path) if existing is not None else self.corpus_dir / target_name
+            if existing is not None and existing.noun not in (None, NOUNS[kind]):
+                raise PublishConflictError(f"'{item_id}' is already a {existing.noun} ({existing.path})")
+            # A broken file of this id is replaced: publishing the fixed version is how it gets fixed.
+            target = existing.path if existing is not None else self.corpus_dir / target_name
             previous = _read(target) if target.is_file() else None
             if previous == text:
                 return Published(item_id, kind, "unchanged", self.bot.index.snapshot().name, 0, str(target))
@@ -84,9 +93,9 @@ class Publisher:
         """Remove the story or profile `item_id` from the corpus and the index; its file goes to history."""
         with self._lock:
             existing = self._find(item_id)
-            if existing is None or _noun(existing) != NOUNS[kind]:
+            if existing is None or existing.noun not in (None, NOUNS[kind]):
                 raise UnknownStoryError(f"no {NOUNS[kind]} with id '{item_id}' in the corpus")
-            target = Path(existing.path)
+            target = existing.path
             text = _read(target)
             kept = self._keep(item_id, text, "withdrawn")
             target.unlink()
@@ -98,13 +107,16 @@ class Publisher:
                 raise
         return Published(item_id, kind, "withdrawn", report.snapshot, report.embedded, str(target))
 
-    def _find(self, item_id: str) -> Story | Bio | None:
+    def _find(self, item_id: str) -> Found | None:
         for folder in FOLDERS.values():  # where this API writes: no need to read the whole archive
             path = self.corpus_dir / folder / f"{item_id}.md"
             if path.is_file():
-                item = load_file(path)[0]
+                try:
+                    item = load_file(path)[0]
+                except CorpusError:
+                    return Found(path, None)
                 if item.id == item_id:
-                    return item
+                    return Found(path, _noun(item))
         if not self._indexed(item_id):
             return None  # a new id: the build's own check still refuses one that some file already uses
         corpus = load_corpus([self.corpus_dir]) if self.corpus_dir.exists() else None
@@ -113,7 +125,7 @@ class Publisher:
         if found is not None and not found.path.endswith(".md"):
             # An archive line is one article among many: replacing it means editing the archive.
             raise PublishConflictError(f"'{item_id}' is an article in the archive {found.path}; edit the archive")
-        return found
+        return None if found is None else Found(Path(found.path), _noun(found))
 
     def _indexed(self, item_id: str) -> bool:
         try:

@@ -46,12 +46,20 @@ def fold(text: str) -> str:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Runs longer than this (a paragraph in another script) are not kept: they rarely repeat.
+_MEMO_RUN = 24
 
 
-@lru_cache(maxsize=1 << 14)
 def _plain(run: str) -> str:
+    return _plain_short(run) if len(run) <= _MEMO_RUN else _decompose(run)
+
+
+def _decompose(run: str) -> str:
     decomposed = unicodedata.normalize("NFKD", run)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+_plain_short = lru_cache(maxsize=1 << 12)(_decompose)
 
 
 @lru_cache(maxsize=1)

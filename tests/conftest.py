@@ -49,7 +49,7 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
         index_dir=tmp_path / "index",
         embedding_model="fake",
         wordnet_dir=fake_wordnet(tmp_path / "wordnet", synsets=()),
-    )
+    ).with_changes(conversations_url=f"sqlite:///{tmp_path / 'conversations.sqlite3'}")  # never the developer's
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from chromadb.api import ClientAPI
 
 import bot as package
 from bot import Bot, InputError, Settings, UnknownStoryError, build_bot
-from bot.bot import clean_question, nearest_story
+from bot.bot import nearest_story
+from bot.conversation import clean_question
 
 
 def test_public_api_is_small_and_explicit() -> None:

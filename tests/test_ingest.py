@@ -42,6 +42,7 @@ class Site:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     requested: list[str] = field(default_factory=list)
     slow: dict[str, float] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
     url: str = ""
 
     def feed(self, *paths: str) -> str:
@@ -61,6 +62,12 @@ def site() -> Iterator[Site]:
         def do_GET(self) -> None:  # the standard library's name
             state.requested.append(self.path)
             time.sleep(state.slow.get(self.path, 0.0))
+            if self.path in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             kind, body = state.pages.get(self.path.split("?")[0], ("text/plain", ""))
             status = 200 if self.path.split("?")[0] in state.pages else 404
             data = body.encode()
@@ -188,13 +195,16 @@ def test_a_page_without_an_article_is_named_not_crashed() -> None:
 def test_a_killed_ingest_leaves_the_last_index_serving_and_the_next_run_completes(
     site: Site, tmp_path: Path, corpus_dir: Path
 ) -> None:
-    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake")
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake").with_changes(
+        conversations_url=f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+    )
     build_bot(settings).index_corpus()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("STORYBOT_")},
         "STORYBOT_INDEX_DIR": str(settings.index_dir),
         "STORYBOT_CORPUS_DIR": str(corpus_dir),
         "STORYBOT_EMBEDDING_MODEL": "fake",
+        "STORYBOT_CONVERSATIONS_URL": settings.channels.conversations_url,
         "ANONYMIZED_TELEMETRY": "False",
     }
     site.slow["/news/copy-of-bridge.html"] = 60.0
@@ -219,3 +229,33 @@ def test_a_killed_ingest_leaves_the_last_index_serving_and_the_next_run_complete
     assert done.returncode == 0, done.stdout + done.stderr
     assert "unchanged" in done.stdout and "new" in done.stdout  # the first article was kept from the killed run
     assert len([s for s in build_bot(settings).catalog().stories if s != "belarus-prisoners-released"]) == 2
+
+
+def test_a_redirect_is_followed_through_robots_txt(site: Site, ingester: Ingester) -> None:
+    site.redirects["/go/bridge"] = "/news/bridge-falls.html"
+    site.redirects["/go/memo"] = "/private/memo.html"
+    report = ingester.run([f"{site.url}/go/bridge", f"{site.url}/go/memo"])
+    assert [item.outcome for item in report.items] == ["new", "failed"]
+    assert "robots.txt" in report.items[1].detail and "/private/memo.html" not in site.requested
+
+
+def test_a_site_whose_robots_txt_fails_is_not_crawled(site: Site, ingester: Ingester) -> None:
+    site.redirects["/robots.txt"] = "/robots-moved.txt"
+    site.redirects["/robots-moved.txt"] = "/robots.txt"  # a loop: the site cannot say what it allows
+    report = ingester.run([f"{site.url}/news/bridge-falls.html"])
+    assert [item.outcome for item in report.items] == ["failed"]
+    assert "robots.txt" in report.items[0].detail and "/news/bridge-falls.html" not in site.requested
+
+
+def test_an_xhtml_page_is_read_as_a_page_not_a_feed(site: Site, ingester: Ingester) -> None:
+    body = ARTICLE.format(title="Key Bridge falls", extra="").replace("<html>", '<?xml version="1.0"?><html>')
+    site.pages["/news/bridge.xhtml"] = ("application/xhtml+xml", body)
+    report = ingester.run([f"{site.url}/news/bridge.xhtml"])
+    assert [item.outcome for item in report.items] == ["new"]
+
+
+def test_a_moved_robots_txt_is_followed(site: Site, ingester: Ingester) -> None:
+    site.redirects["/robots.txt"] = "/static/robots.txt"
+    site.pages["/static/robots.txt"] = ("text/plain", ROBOTS)
+    report = ingester.run([f"{site.url}/news/bridge-falls.html", f"{site.url}/private/memo.html"])
+    assert [item.outcome for item in report.items] == ["new", "failed"]

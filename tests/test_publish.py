@@ -67,7 +67,11 @@ def test_profiles_that_listed_a_withdrawn_story_keep_indexing(fake_bot: Bot) -> 
 def test_readers_keep_being_answered_while_this_process_publishes(tmp_path: Path, corpus_dir: Path) -> None:
     # On disk, as served: a reader reloading a snapshot this process built must not pull the vector
     # store's client from under the build that is still deleting the old snapshot's vectors.
-    bot = build_bot(Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake"))
+    bot = build_bot(
+        Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedding_model="fake").with_changes(
+            conversations_url=f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+        )
+    )
     bot.index_corpus()
     publisher = Publisher(bot, corpus_dir, tmp_path / "history")
     seed = (corpus_dir / "stories" / f"{SEED}.md").read_text(encoding="utf-8")

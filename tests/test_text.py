@@ -24,3 +24,22 @@ def test_sentence_splitting_is_linear_on_long_text() -> None:
     # 2 MB of sentences: the old splitter rescanned the prefix at every full stop.
     text = "The council met on Monday. It agreed a budget. " * 40_000
     assert len(sentences(text)) == 80_000
+
+
+def test_fold_strips_accents_exactly_as_a_full_decomposition_does() -> None:
+    import unicodedata
+
+    def by_hand(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+    samples = [
+        "Aleś Bialiatski’s “quote”",
+        "Łukaszenka café naïve ﬁnance",
+        "Алесь Віктаравіч Бяляцкі",
+        "e\u0301 and a combining mark after ASCII",
+        "한국어 and 日本語, " + "長い段落" * 20,
+        "plain ascii",
+    ]
+    for text in samples:
+        assert fold(text) == by_hand(text), text

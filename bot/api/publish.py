@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.bot import Bot
-from bot.corpus import MAX_ITEM_BYTES
+from bot.corpus import ID_PATTERN, MAX_ITEM_BYTES, SKIPPED_NAMES
 from bot.errors import CorpusError, IndexNotReadyError, InputError, UnknownStoryError
 from bot.http import ApiError, Guard, check_declared_size, read_body
 from bot.publish import Kind, PublishConflictError, Published, Publisher
@@ -37,6 +37,7 @@ def publish_router(bot: Bot, publisher: Publisher, keys: tuple[str, ...], guard:
 
     async def put(kind: Kind, item_id: str, request: Request) -> dict[str, Any]:
         allowed(request)
+        _check_id(item_id)
         check_declared_size(request, MAX_ITEM_BYTES)
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in MARKDOWN_TYPES:
@@ -49,6 +50,7 @@ def publish_router(bot: Bot, publisher: Publisher, keys: tuple[str, ...], guard:
 
     async def delete(kind: Kind, item_id: str, request: Request) -> dict[str, Any]:
         allowed(request)
+        _check_id(item_id)
         return _json(await _call(publisher.take_down, kind, item_id))
 
     @router.put("/api/stories/{item_id}")
@@ -75,9 +77,18 @@ def publish_router(bot: Bot, publisher: Publisher, keys: tuple[str, ...], guard:
     async def get_story(item_id: str, request: Request) -> dict[str, Any]:
         """What is indexed for a story: its title, dates, passages and the snapshot serving it."""
         allowed(request)
-        return await run_in_threadpool(_indexed, bot, item_id)
+        try:
+            return await run_in_threadpool(_indexed, bot, item_id)
+        except IndexNotReadyError as exc:
+            raise ApiError(503, str(exc)) from None
 
     return router
+
+
+def _check_id(item_id: str) -> None:
+    # The id names the file: the corpus's id rule, and never a name the loader skips ("README").
+    if not ID_PATTERN.fullmatch(item_id) or f"{item_id.lower()}.md" in SKIPPED_NAMES:
+        raise ApiError(400, f"'{item_id[:80]}' is not a usable id: letters, digits, '.', '_', ':' or '-', not README")
 
 
 async def _call(method: Any, *args: Any) -> Published:

@@ -265,8 +265,8 @@ def create_editor(bot: Bot) -> gr.Blocks:
 
 
 def mount_editor(api: FastAPI, bot: Bot, settings: Settings, theme: Any) -> None:
-    """Serve the Editor at /editor (before the reader's page takes /). Beyond localhost only with the
-    token: without one set it is off (403); with one, every request needs Gradio's login first."""
+    """Serve the Editor at /editor (before the reader's page takes /). With a token set, every request
+    needs Gradio's login first; without one it is open on localhost and off (403) beyond it."""
     server = settings.server
     if not server.local_only and not server.editor_token:
 
@@ -278,7 +278,8 @@ def mount_editor(api: FastAPI, bot: Bot, settings: Settings, theme: Any) -> None
 
         return
     api.middleware("http")(_editor_guard(RateLimiter(server.rate_limit), RateLimiter(FAILED_AUTH_PER_MINUTE)))
-    auth = None if server.local_only else (lambda user, token: unlock(settings, user, token))
+    # A token set is always asked for, on localhost too: behind a reverse proxy every caller is local.
+    auth = (lambda user, token: unlock(settings, user, token)) if server.editor_token else None
     css = (ASSETS / "editor.css").read_text(encoding="utf-8")
     gr.mount_gradio_app(
         api,

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from bot.bot import Bot, clean_question
+from bot.bot import Bot
+from bot.conversation import clean_question
 from bot.errors import BotError, InputError
 from bot.present import remembered
 from bot.types import Answer

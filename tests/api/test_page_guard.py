@@ -60,3 +60,14 @@ def test_editor_tokens_cannot_be_guessed_by_trying(fake_bot: Bot) -> None:
     assert [login("10.0.0.9", f"guess-{i}") for i in range(FAILED_AUTH_PER_MINUTE)] == [400] * FAILED_AUTH_PER_MINUTE
     assert login("10.0.0.9", "the-token") == 429  # too many attempts
     assert login("10.0.0.10", "the-token") == 200  # another address is not locked out
+
+
+def test_a_set_editor_token_is_asked_for_on_localhost_too(fake_bot: Bot) -> None:
+    # Behind a reverse proxy on the same machine every caller is local: the token must still hold.
+    settings = fake_bot.settings.with_changes(editor_token="the-token")
+    api = create_api(fake_bot, settings)
+    mount_editor(api, fake_bot, settings, gr.themes.Default())
+    client = TestClient(api)
+    assert client.post("/editor/login", data={"username": "e", "password": "guess"}).status_code == 400
+    assert client.get("/editor/config").status_code == 401  # the app's config, which needs a login
+    assert client.post("/editor/login", data={"username": "e", "password": "the-token"}).status_code == 200

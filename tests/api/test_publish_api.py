@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot import Bot
+from bot import Bot, build_bot
 from bot.api import create_api
 
 SEED = "belarus-prisoners-released"
@@ -141,6 +141,7 @@ def test_no_answer_given_after_a_takedown_returns_cites_it(client: TestClient, f
         ("/api/stories/ales-bialiatski", NEW_STORY.replace("zeppelin-tours", "ales-bialiatski"), AUTH, 409, "profile"),
         ("/api/stories/zeppelin-tours", NEW_STORY, {**AUTH, "Content-Type": "application/json"}, 415, "text/markdown"),
         ("/api/people/zed", "---\nname: Zed\nstories: [nope]\n---\nA pilot.\n", AUTH, 400, "unknown story ids: nope"),
+        ("/api/stories/README", NEW_STORY.replace("zeppelin-tours", "README"), AUTH, 400, "not a usable id"),
     ],
 )
 def test_bad_input_is_refused_naming_the_problem_and_changes_nothing(
@@ -177,3 +178,18 @@ def test_a_new_story_naming_a_profiled_person_is_linked_to_the_profile(client: T
     assert client.put("/api/stories/zeppelin-tours", content=story, headers=AUTH).status_code == 200
     (bio,) = [b for b in fake_bot.catalog().bios if b.id == "ales-bialiatski"]
     assert "zeppelin-tours" in bio.stories  # so "Who is he?" within this story finds his profile
+
+
+def test_a_broken_file_is_fixed_by_publishing_it_again(client: TestClient, fake_bot: Bot) -> None:
+    path = fake_bot.settings.corpus_dir / "stories" / "zeppelin-tours.md"
+    assert client.put("/api/stories/zeppelin-tours", content=NEW_STORY, headers=AUTH).status_code == 200
+    path.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")  # edited by hand, badly
+    response = client.put("/api/stories/zeppelin-tours", content=NEW_STORY.replace("tripled", "doubled"), headers=AUTH)
+    assert response.status_code == 200 and "doubled" in path.read_text(encoding="utf-8")
+
+
+def test_describing_a_story_before_any_index_is_a_503(fake_bot: Bot, tmp_path: Path) -> None:
+    server = replace(fake_bot.settings.server, publish_keys=(KEY,))
+    empty = build_bot(replace(fake_bot.settings, index_dir=tmp_path / "empty-index", server=server))
+    response = TestClient(create_api(empty, empty.settings)).get(f"/api/stories/{SEED}", headers=AUTH)
+    assert response.status_code == 503 and "storybot index" in response.json()["error"]["message"]

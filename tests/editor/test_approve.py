@@ -67,16 +67,32 @@ def test_editors_approved_questions_are_offered_and_a_rewording_stands_in_place(
     assert budget["questions"][0]["teaser"] and budget["questions"][-1]["teaser"] == ""
 
 
-def test_reindexing_checks_editors_questions_again(bot: Bot) -> None:
+def test_reindexing_a_changed_story_can_fail_an_editors_question_but_never_pass_one(
+    bot: Bot, budget_corpus: Path
+) -> None:
     old = "an-old-snapshot.0"
     bot.suggestions.save(STORY, "How many votes did the budget pass by?", Verdict(False, ("stale",), old))
     bot.suggestions.save(STORY, "Who is the mayor's dog?", Verdict(True, (), old))
-    bot.check_suggestions()
+    story = budget_corpus / "stories" / "city-budget.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("on Tuesday", "on Tuesday evening"), encoding="utf-8")
+    bot.index_corpus()
     key = bot.offers_key(bot.index.snapshot().name)
     checked = {q.question: q.verdict for q in bot.suggestions.questions(STORY)}
-    assert checked["How many votes did the budget pass by?"] == Verdict(True, (), key)
+    # Passing needs the Editor's fuller check (citations, quotes): indexing only asks "still answered?"
+    assert checked["How many votes did the budget pass by?"] == Verdict(False, ("stale",), old)
     assert checked["Who is the mayor's dog?"].passed is False and checked["Who is the mayor's dog?"].checked_on == key
     assert "Who is the mayor's dog?" not in bot.suggested_questions(STORY)
+
+
+def test_publishing_another_story_leaves_editors_verdicts_alone(bot: Bot, budget_corpus: Path) -> None:
+    key = bot.offers_key(bot.index.snapshot().name)
+    bot.suggestions.save(STORY, "Who is the mayor's dog?", Verdict(True, (), key))  # as the Editor judged it
+    (budget_corpus / "stories" / "zoo.md").write_text(
+        "---\nid: zoo\ntitle: Zoo\n---\n\n## What's happened\n\nA zebra escaped.\n", encoding="utf-8"
+    )
+    bot.index_corpus()
+    (dog,) = [q for q in bot.suggestions.questions(STORY) if q.question == "Who is the mayor's dog?"]
+    assert dog.verdict == Verdict(True, (), key)  # not asked again: its story did not change
 
 
 def test_an_unreadable_store_leaves_the_storys_own_suggestions(
@@ -87,3 +103,16 @@ def test_an_unreadable_store_leaves_the_storys_own_suggestions(
     bot = build_bot(broken, chroma_client=chroma)
     bot.index_corpus()  # indexing still works
     assert bot.suggested_questions(STORY) == [ANSWERED]
+
+
+def test_a_question_the_bot_cannot_take_fails_its_check_and_the_index_still_builds(
+    bot: Bot, budget_corpus: Path
+) -> None:
+    key = bot.offers_key(bot.index.snapshot().name)
+    bot.suggestions.save(STORY, "Who\u202evoted?", Verdict(True, (), key))  # a direction override: refused
+    story = budget_corpus / "stories" / "city-budget.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("31 votes", "32 votes"), encoding="utf-8")
+    report = bot.index_corpus()
+    assert bot.index.snapshot().name == report.snapshot  # the new index is live
+    (odd,) = [q for q in bot.suggestions.questions(STORY) if q.question.startswith("Who\u202e")]
+    assert not odd.verdict.passed and "control characters" in odd.verdict.reasons[0]
