@@ -38,7 +38,7 @@ class Offers:
     def __init__(self, passes: Callable[[str, str], bool], folder: Path | None = None) -> None:
         """`passes(question, story)` checks the question within the story; verdicts are kept in `folder`
         (one JSON file per snapshot key) when given."""
-        self._passes = passes
+        self.passes = passes  # public: a fresh `Offers` may be built around the same check
         self._folder = folder
         self._snapshot: str | None = None
         self._known: dict[tuple[str, str], bool] = {}
@@ -55,7 +55,7 @@ class Offers:
                 # offer it, nor check it again. Only a finished check is kept (and saved).
                 self._checking.add(key)
                 try:
-                    passes = self._passes(question, story)
+                    passes = self.passes(question, story)
                 finally:
                     self._checking.discard(key)
                 known[key] = passes

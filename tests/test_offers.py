@@ -75,13 +75,13 @@ def test_publishing_one_story_checks_only_its_own_questions_again(fake_bot: Bot)
     other.write_text(text.format(day="Friday"), encoding="utf-8")
     fake_bot.index_corpus()
     asked: list[str] = []
-    checking = fake_bot.offers._passes
+    checking = fake_bot.offers.passes
 
     def counted(question: str, story: str) -> bool:
         asked.append(story)
         return checking(question, story)
 
-    fake_bot.offers._passes = counted
+    fake_bot.offers.passes = counted
     other.write_text(text.format(day="Saturday"), encoding="utf-8")
     fake_bot.index_corpus()
     assert asked == ["zoo-escape"]  # the seed story is unchanged: its verdicts carried over

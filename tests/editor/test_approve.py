@@ -48,7 +48,7 @@ def test_indexing_checks_every_suggested_question_and_keeps_the_verdicts(
 
 
 def test_a_question_left_unchecked_is_checked_once_and_keeps_the_readers_trace(bot: Bot) -> None:
-    bot.offers = Offers(bot.offers._passes)  # nothing kept: as if the index's checks were never written
+    bot.offers = Offers(bot.offers.passes)  # nothing kept: as if the index's checks were never written
     bot.ask("When did the council vote?", story=STORY)
     trace = bot.last_trace
     assert bot.suggested_questions(STORY) == [ANSWERED]

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from bot import Bot, Settings, build_bot
 from bot.api import create_api
+from bot.suggestions import SuggestionStore
 from bot.ui.editor import NEW, load_story, mount_editor, run_question, run_story, unlock
 
 BUDGET = """---
@@ -75,8 +76,7 @@ def test_run_story_then_add_and_edit_questions(bot: Bot) -> None:
 
 def test_a_failed_save_is_a_message_and_the_text_stays(bot: Bot, tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
-    bot.suggestions.url = f"sqlite:///{tmp_path / 'a-file' / 'db.sqlite3'}"
-    bot.suggestions._engine = None
+    bot.suggestions = SuggestionStore(f"sqlite:///{tmp_path / 'a-file' / 'db.sqlite3'}")  # cannot be created
     view = run_question(bot, STORY, "What did the council approve?", NEW, [])
     assert "Checked, but not saved" in view.status and view.typed is None
     assert "What did the council approve?" in questions(view.table)  # its result is still shown
