@@ -95,7 +95,9 @@ class Bot:
         self._speller = Speller()
         # Editors' questions (the conversations' database) and the verdicts of suggested questions
         # (checked as stories are indexed, kept beside the index).
-        self.suggestions = suggestions or SuggestionStore(settings.channels.conversations_url)
+        self.suggestions = suggestions or SuggestionStore(
+            settings.channels.conversations_url, settings.max_question_chars
+        )
         self.offers = Offers(self._answers, index.root / "offers")
         self._last_check: tuple[str, dict[str, str]] | None = None
 

@@ -30,6 +30,11 @@ QWEN_GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4
 _GROUP = "storybot.group_prefix"
 
 
+# Seconds a locked SQLite file (ratings, conversations, editors' questions) is waited for before one
+# read or write fails with a message: someone is waiting meanwhile (SQLite's own 5 s froze the page).
+STORE_WAIT = 1.0
+
+
 class AnswererKind(StrEnum):
     """How answers are written (STORYBOT_ANSWERER)."""
 

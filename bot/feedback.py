@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config import STORE_WAIT
 from bot.errors import InputError, StoreError
 
 _SCHEMA = """
@@ -26,9 +27,6 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 MAX_COMMENT = 2000
-# Seconds a rating waits for a locked database before the reader is told to try again (SQLite's own
-# default is 5 s, and the page looked frozen meanwhile).
-STORE_WAIT = 1.0
 
 
 @dataclass(frozen=True)

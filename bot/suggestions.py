@@ -16,13 +16,10 @@ from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, create_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bot.config import STORE_WAIT, Settings
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
-
-# Seconds a locked SQLite file is waited for: an editor or a reader is waiting meanwhile.
-STORE_WAIT = 1.0
-MAX_QUESTION = 1000
 
 
 class _Base(DeclarativeBase):
@@ -66,8 +63,10 @@ class SuggestionStore:
     """Editors' questions per story. Nothing is opened until first used; reading a SQLite file that
     does not exist yet finds no questions and creates nothing (only a save creates it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, max_chars: int = Settings.max_question_chars) -> None:
+        """`max_chars`: the longest question kept (the bot's own limit: a longer one could never be asked)."""
         self.url = url
+        self.max_chars = max_chars
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -96,8 +95,8 @@ class SuggestionStore:
         """Keep `question` with its verdict. `was` is the editor question it is an edit of (that row is
         changed in place, so an edit replaces it); `replaces` the story's own question it rewords."""
         question = question.strip()
-        if not question or len(question) > MAX_QUESTION:
-            raise StoreError(f"a question must be 1 to {MAX_QUESTION} characters long")
+        if not question or len(question) > self.max_chars:
+            raise StoreError(f"a question must be 1 to {self.max_chars} characters long")
         now = dt.datetime.now(dt.UTC)
         with _failing_as_store_error("save the question"), Session(self._open()) as session, session.begin():
             row = self._row(session, story, was) if was else None

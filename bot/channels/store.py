@@ -13,15 +13,13 @@ from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, s
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bot.config import STORE_WAIT
 from bot.conversation import HISTORY_KEPT
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
-
-# Seconds a locked SQLite file is waited for: a platform user is waiting for the answer meanwhile.
-STORE_WAIT = 1.0
 
 
 class _Base(DeclarativeBase):
