@@ -75,7 +75,7 @@ def _timings(url: str) -> list[float]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         page = browser.new_page()
         page.goto(url)
-        page.wait_for_selector("#sb-header h2")
+        page.wait_for_selector("#sb-header h1")
         seconds = []
         for i, question in enumerate(QUESTIONS):
             page.fill("#sb-question textarea", question)
