@@ -7,17 +7,14 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, create_engine, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from bot.config import STORE_WAIT, Settings
+from bot.config import Settings
 from bot.errors import StoreError
+from bot.sql import failing_as_store_error, open_engine, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +74,7 @@ class SuggestionStore:
         query = select(_EditorQuestion).order_by(_EditorQuestion.id)
         if story is not None:
             query = query.where(_EditorQuestion.story == story)
-        with _failing_as_store_error("read the editors' questions"), Session(self._open()) as session:
+        with failing_as_store_error("read the editors' questions"), Session(self._open()) as session:
             return [_from_row(row) for row in session.scalars(query).all()]
 
     def approved(self, story: str | None = None) -> list[EditorQuestion]:
@@ -98,7 +95,7 @@ class SuggestionStore:
         if not question or len(question) > self.max_chars:
             raise StoreError(f"a question must be 1 to {self.max_chars} characters long")
         now = dt.datetime.now(dt.UTC)
-        with _failing_as_store_error("save the question"), Session(self._open()) as session, session.begin():
+        with failing_as_store_error("save the question"), Session(self._open()) as session, session.begin():
             row = self._row(session, story, was) if was else None
             same = self._row(session, story, question)
             if row is not None and same is not None and same.id != row.id:
@@ -115,7 +112,7 @@ class SuggestionStore:
 
     def remove(self, story: str, question: str) -> None:
         """Forget an editor's question (a story's own questions are in the corpus, not here)."""
-        with _failing_as_store_error("remove the question"), Session(self._open()) as session, session.begin():
+        with failing_as_store_error("remove the question"), Session(self._open()) as session, session.begin():
             row = self._row(session, story, question)
             if row is not None:
                 session.delete(row)
@@ -126,40 +123,17 @@ class SuggestionStore:
         return session.scalars(query.limit(1)).first()
 
     def _absent(self) -> bool:
-        path = _sqlite_path(self.url)
+        path = sqlite_path(self.url)
         return self._engine is None and path is not None and not path.exists()
 
     def _open(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                path = _sqlite_path(self.url)
-                if path is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                sqlite = self.url.startswith("sqlite")
-                engine = create_engine(self.url, connect_args={"timeout": STORE_WAIT} if sqlite else {})
-                with _failing_as_store_error("open the editors' questions"):
-                    _Base.metadata.create_all(engine)
-                self._engine = engine
+                self._engine = open_engine(self.url, _Base.metadata, "the editors' questions")
             return self._engine
-
-
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
-    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
-        return None
-    return Path(url.removeprefix("sqlite:///"))
 
 
 def _from_row(row: _EditorQuestion) -> EditorQuestion:
     reasons = tuple(str(r) for r in json.loads(row.reasons or "[]"))
     verdict = Verdict(bool(row.passed), reasons, row.checked_on)
     return EditorQuestion(row.story, row.question, verdict, row.replaces, row.checked_at)
-
-
-@contextmanager
-def _failing_as_store_error(action: str) -> Iterator[None]:
-    try:
-        yield
-    except (SQLAlchemyError, OSError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:160]  # the driver's own words
-        raise StoreError(f"could not {action} ({detail})") from None

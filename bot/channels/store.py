@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from bot.config import STORE_WAIT
 from bot.conversation import HISTORY_KEPT
 from bot.errors import StoreError
+from bot.sql import failing_as_store_error, open_engine
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -39,17 +36,12 @@ class ConversationStore:
     """Bounded history per conversation id (e.g. "telegram:<chat id>")."""
 
     def __init__(self, url: str, max_messages: int = HISTORY_KEPT) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        sqlite = url.startswith("sqlite")
-        self.engine = create_engine(url, connect_args={"timeout": STORE_WAIT} if sqlite else {})
-        with _failing_as_store_error("open"):
-            _Base.metadata.create_all(self.engine)
+        self.engine = open_engine(url, _Base.metadata, "the conversation")
         self.max_messages = max_messages
 
     def history(self, conversation: str) -> list[dict[str, str]]:
         """The conversation's last messages, oldest first, as OpenAI-style messages."""
-        with _failing_as_store_error("read"), Session(self.engine) as session:
+        with failing_as_store_error("read the conversation"), Session(self.engine) as session:
             rows = session.scalars(
                 select(_Message)
                 .where(_Message.conversation == conversation)
@@ -61,7 +53,7 @@ class ConversationStore:
     def add_turn(self, conversation: str, question: str, answer: str) -> None:
         """Append a question and its answer, and forget what falls beyond the bound."""
         now = dt.datetime.now(dt.UTC)
-        with _failing_as_store_error("save"), Session(self.engine) as session, session.begin():
+        with failing_as_store_error("save the conversation"), Session(self.engine) as session, session.begin():
             session.add_all(
                 [
                     _Message(conversation=conversation, role="user", content=question, created_at=now),
@@ -83,17 +75,8 @@ class ConversationStore:
 
     def clear(self, conversation: str) -> None:
         """Forget a conversation."""
-        with _failing_as_store_error("clear"), Session(self.engine) as session, session.begin():
+        with failing_as_store_error("clear the conversation"), Session(self.engine) as session, session.begin():
             session.execute(delete(_Message).where(_Message.conversation == conversation))
-
-
-@contextmanager
-def _failing_as_store_error(action: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:160]  # the driver's own words
-        raise StoreError(f"could not {action} the conversation ({detail})") from None
 
 
 def carry_on(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
