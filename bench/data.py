@@ -20,6 +20,8 @@ class Question:
     answer: str
     answer_in_articles: bool
     article_ids: tuple[str, ...]
+    # The quiz's date: the questions are asked as of it ("this week" is the week before it).
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def load_questions(eval_dir: Path) -> list[Question]:
             answer=str(r["answer"]),
             answer_in_articles=bool(r["answer_in_articles"]),
             article_ids=tuple(r["article_ids"]),  # type: ignore[arg-type]
+            date=str(r["date"])[:10] if r.get("date") else None,
         )
         for r in _lines(eval_dir / "realtimeqa" / "questions-dev.jsonl")
     ]

@@ -26,6 +26,7 @@ from bot.retrieve import make_query
 from bot.scoring import Idf, idf_table
 from bot.snapshot import Catalog
 from bot.types import Answer, Citation, Corpus, Section, Story
+from bot.when import parse_as_of, window
 
 KS = (1, 5, 10)
 DECLINE = re.compile(
@@ -54,11 +55,12 @@ def share(flags: Sequence[bool]) -> float | None:
 # --- 1. retrieval --------------------------------------------------------------------------------
 
 
-def storybot_passages(bot: Bot, question: str, k: int) -> list[str]:
+def storybot_passages(bot: Bot, question: str, k: int, as_of: str | None = None) -> list[str]:
     """Storybot's top-k hits for a question, through its own query expansion, with their titles
-    (as the baseline's chunks carry the article title on their first line)."""
+    (as the baseline's chunks carry the article title on their first line), as of a day if given."""
     query = make_query(question, bot.catalog())
-    return [hit.chunk.embedding_text() for hit in bot.retriever.search(query, k=k)]
+    when = window(question, parse_as_of(as_of)) if as_of else None
+    return [hit.chunk.embedding_text() for hit in bot.retriever.search(query, k=k, when=when)]
 
 
 def baseline_passages(rag: BaselineRag, question: str, k: int) -> list[str]:
@@ -66,11 +68,11 @@ def baseline_passages(rag: BaselineRag, question: str, k: int) -> list[str]:
     return [doc.page_content for doc in rag.retrieve(question, k)]
 
 
-def recall_at_k(passages: Callable[[str, int], list[str]], questions: Sequence[Question]) -> dict[str, Any]:
+def recall_at_k(passages: Callable[[Question, int], list[str]], questions: Sequence[Question]) -> dict[str, Any]:
     """Answer recall@k: the share of questions with the answer string in one of the top-k passages."""
     found = {k: [] for k in KS}  # type: dict[int, list[bool]]
     for q in questions:
-        texts = passages(q.question, max(KS))
+        texts = passages(q, max(KS))
         for k in KS:
             found[k].append(any(contains(t, q.answer) for t in texts[:k]))
     return {"questions": len(questions), **{f"recall@{k}": share(found[k]) for k in KS}}
@@ -96,10 +98,10 @@ class Asked:
         return not self.refused and any(mentions(self.text, a) for a in self.expected)
 
 
-def ask_storybot(bot: Bot, question: str, expected: tuple[str, ...]) -> Asked:
-    """Ask Storybot, recording a bot error as a refusal with its message."""
+def ask_storybot(bot: Bot, question: str, expected: tuple[str, ...], as_of: str | None = None) -> Asked:
+    """Ask Storybot (as of a day, if given), recording a bot error as a refusal with its message."""
     try:
-        answer = bot.ask(question)
+        answer = bot.ask(question, as_of=parse_as_of(as_of) if as_of else None)
     except BotError as exc:
         return Asked(question, expected, str(exc), True, error=True)
     return Asked(question, expected, answer.text, answer.refused, answer)

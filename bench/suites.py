@@ -36,10 +36,13 @@ def _with_ratio(ours: float | None, base: float | None) -> float | None:
 def run_retrieval(bench: Bench) -> dict[str, Any]:
     """Answer recall@1/5/10 of both retrievers on the answerable RealTimeQA questions."""
     questions = _questions(bench, answerable_only=True)
-    ours = quality.recall_at_k(lambda q, k: quality.storybot_passages(bench.storybot, q, k), questions)
-    base = quality.recall_at_k(lambda q, k: quality.baseline_passages(bench.baseline, q, k), questions)
+    ours = quality.recall_at_k(lambda q, k: quality.storybot_passages(bench.storybot, q.question, k), questions)
+    dated = quality.recall_at_k(
+        lambda q, k: quality.storybot_passages(bench.storybot, q.question, k, q.date), questions
+    )
+    base = quality.recall_at_k(lambda q, k: quality.baseline_passages(bench.baseline, q.question, k), questions)
     ratios = {f"recall@{k}": _with_ratio(ours[f"recall@{k}"], base[f"recall@{k}"]) for k in quality.KS}
-    return {"storybot": ours, "baseline": base, "ratio": ratios}
+    return {"storybot": ours, "storybot_as_of_quiz_date": dated, "baseline": base, "ratio": ratios}
 
 
 def run_answers(bench: Bench) -> dict[str, Any]:
@@ -47,12 +50,16 @@ def run_answers(bench: Bench) -> dict[str, Any]:
     questions = _questions(bench, answerable_only=False)
     answerable = {q.id for q in _questions(bench, answerable_only=True)}
     asked = {q.id: quality.ask_storybot(bench.storybot, q.question, (q.answer,)) for q in questions}
+    dated = {q.id: quality.ask_storybot(bench.storybot, q.question, (q.answer,), q.date) for q in questions}
     idf = quality.judging_idf(bench.storybot.catalog())
     bench.answers += [(a.question, a.answer, idf) for a in asked.values() if a.answer is not None]
     inside = [a for i, a in asked.items() if i in answerable]
     outside = [a for i, a in asked.items() if i not in answerable]
     return {
-        "answer_in_articles": {"storybot": quality.answer_figures(inside)},
+        "answer_in_articles": {
+            "storybot": quality.answer_figures(inside),
+            "storybot_as_of_quiz_date": quality.answer_figures([a for i, a in dated.items() if i in answerable]),
+        },
         # Not necessarily unanswerable (the answer may be worded differently), but often absent.
         "answer_not_in_articles": {"storybot": quality.answer_figures(outside)},
         "all_questions": {"storybot": quality.answer_figures(list(asked.values()))},
@@ -153,6 +160,14 @@ def run_readers(bench: Bench) -> dict[str, Any]:
     return {"storybot": out}
 
 
+def run_time(bench: Bench) -> dict[str, Any]:
+    """Readers' time-dependent questions, each asked as of its day, over bench/time/corpus (its README)."""
+    from bench.time import suite
+
+    make_bot = suite.real_bot_maker(bench.embeddings, bench.options.model, **bench.options.chunking)
+    return {"storybot": suite.run(make_bot, bench.options.work_dir / "time", limit=bench.options.questions)}
+
+
 def run_faithful(bench: Bench) -> dict[str, Any]:
     """The faithfulness check on hand-written claim/passage pairs, each half apart (bench/faithful/)."""
     from bot.corpus import load_corpus
@@ -198,6 +213,11 @@ def run_tuning(bench: Bench) -> dict[str, Any]:
         ),
         "chunking": _chunk_sweep(bench),
     }
+
+
+def run_recency(bench: Bench) -> dict[str, Any]:
+    """The half-life of the preference for newer stories, swept with and without each quiz's date."""
+    return tuning.recency_sweep(bench.storybot, _questions(bench, answerable_only=True))
 
 
 def _chunk_sweep(bench: Bench) -> dict[str, Any]:
@@ -314,9 +334,11 @@ SUITE_RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "rgb": run_rgb,
     "seed": run_seed,
     "readers": run_readers,
+    "time": run_time,
     "faithful": run_faithful,
     "citations": run_citations,
     "tuning": run_tuning,
+    "recency": run_recency,
     "llm": run_llm,
     "indexing": run_indexing,
     "latency": run_latency,

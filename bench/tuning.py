@@ -55,7 +55,7 @@ def chunk_sweep(
     make_bot: Callable[[int, int], Bot], questions: Sequence[Question], baseline: Callable[[str, int], list[str]]
 ) -> dict[str, Any]:
     """Answer recall@k and extractive accuracy for each chunk size and overlap, beside the baseline's."""
-    rows: dict[str, Any] = {"baseline": quality.recall_at_k(baseline, questions)}
+    rows: dict[str, Any] = {"baseline": quality.recall_at_k(lambda q, k: baseline(q.question, k), questions)}
     for chars, overlap in CHUNKINGS:
         bot = make_bot(chars, overlap)
         row = quality.recall_at_k(_passages_of(bot), questions)
@@ -65,8 +65,28 @@ def chunk_sweep(
     return rows
 
 
-def _passages_of(bot: Bot) -> Callable[[str, int], list[str]]:
-    return lambda question, k: quality.storybot_passages(bot, question, k)
+def _passages_of(bot: Bot, dated: bool = False) -> Callable[[Question, int], list[str]]:
+    return lambda q, k: quality.storybot_passages(bot, q.question, k, q.date if dated else None)
+
+
+# Half-lives (days) of the preference for newer stories that the recency sweep compares; None is none.
+HALF_LIVES = (None, 30.0, 90.0, 365.0, 1095.0)
+
+
+def recency_sweep(bot: Bot, answerable: Sequence[Question]) -> dict[str, Any]:
+    """Answer recall@k and extractive accuracy, asked as of each quiz's date and without, for each
+    half-life of the preference for newer stories (`Retriever.half_life`)."""
+    rows: dict[str, Any] = {}
+    for half_life in HALF_LIVES:
+        tuned = variant(bot, Retriever(bot.index, half_life=half_life))
+        for dated in (False, True):
+            row = quality.recall_at_k(_passages_of(tuned, dated), answerable)
+            asked = [
+                quality.ask_storybot(tuned, q.question, (q.answer,), q.date if dated else None) for q in answerable
+            ]
+            row["answers"] = quality.answer_figures(asked)
+            rows[f"half_life={half_life},as_of={'quiz date' if dated else 'none'}"] = row
+    return rows
 
 
 def threshold_sweep(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Protocol
 
 from bot.retrieve import Query
 from bot.scoring import Idf
-from bot.types import Answer, AnswerSentence, Citation, Draft, DraftSentence, Hit
+from bot.types import Answer, AnswerSentence, Chunk, Citation, Draft, DraftSentence, Hit, StoryInfo
 
 
 class Answerer(Protocol):
@@ -30,8 +30,9 @@ class Answerer(Protocol):
         ...
 
 
-def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
-    """Number the (chunk, quote) pairs in order of use; each sentence keeps the numbers it rests on."""
+def compose(sentences: list[DraftSentence], hits: list[Hit], stories: Mapping[str, StoryInfo] | None = None) -> Answer:
+    """Number the (chunk, quote) pairs in order of use; each sentence keeps the numbers it rests on. Each
+    citation carries its story's dates and correction notice from `stories` (the catalog's)."""
     numbers: dict[tuple[str, str], int] = {}
     citations: list[Citation] = []
     said = []
@@ -42,11 +43,26 @@ def compose(sentences: list[DraftSentence], hits: list[Hit]) -> Answer:
             key = (chunk.id, quote)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
-                citations.append(
-                    Citation(
-                        numbers[key], chunk.id, chunk.doc_id, chunk.section, chunk.entity, chunk.title, chunk.url, quote
-                    )
-                )
+                citations.append(citation(numbers[key], chunk, quote, stories or {}))
             cited.append(numbers[key])
         said.append(AnswerSentence(sentence.text.strip(), tuple(cited)))
     return Answer(sentences=tuple(said), citations=tuple(citations))
+
+
+def citation(number: int, chunk: Chunk, quote: str, stories: Mapping[str, StoryInfo]) -> Citation:
+    """The numbered source for `quote` in `chunk`, with its story's dates and correction notice from the
+    catalog (`stories`); a bio cites no dates. Without a catalog entry the chunk's own date stands."""
+    info = stories.get(chunk.doc_id) if chunk.kind == "story" else None
+    return Citation(
+        number,
+        chunk.id,
+        chunk.doc_id,
+        chunk.section,
+        chunk.entity,
+        chunk.title,
+        chunk.url,
+        quote,
+        published=info.published if info is not None else chunk.published,
+        updated=info.updated if info is not None else None,
+        correction=info.correction if info is not None else None,
+    )

@@ -6,8 +6,8 @@ import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,12 +23,12 @@ from bot.conversation import Message, RuleCondenser, clean_question, validate_hi
 from bot.corpus import load_corpus
 from bot.embeddings import build_embeddings
 from bot.errors import BotError, StoreError
-from bot.faithful import Faithfulness, FaithModel
+from bot.faithful import Faithfulness, FaithModel, faithfulness_for
 from bot.index import Index, IndexReport, Progress
 from bot.lexicon import DEFAULT_WORDNET_DIR, Lexicon
 from bot.llm import LLMAnswerer, LLMCondenser, build_chat_model
 from bot.offers import Offers, own_questions, recheck, story_prints
-from bot.reader import Reader
+from bot.reader import Reader, reader_for
 from bot.reader_model import ReaderModel
 from bot.retrieve import Query, Retriever, make_query
 from bot.scoring import Idf
@@ -36,8 +36,10 @@ from bot.snapshot import Catalog
 from bot.spelling import Correction, Speller, vocabulary
 from bot.suggestions import EditorQuestion, SuggestionStore, Verdict
 from bot.suspicious import in_corpus
+from bot.topic import Topics
 from bot.types import Answer, Bio, Chunk, Draft, Hit, StoryInfo
 from bot.verify import Evidence, assess, known_word, spelled_out
+from bot.when import anchored, parse_as_of, window, without_event
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,7 @@ class Bot:
         self.condenser = condenser
         self.reader = reader
         self.places = places
+        self.topics = Topics(retriever, places)
         self.lexicon = lexicon or Lexicon()
         self.faithfulness = faithfulness or Faithfulness(FaithModel.load(lexical=True), None, places, self.lexicon)
         # The last question's pipeline state, for tests and benchmarks (not for concurrent callers).
@@ -101,15 +104,29 @@ class Bot:
         self.offers = Offers(self._answers, index.root / "offers")
         self._last_check: tuple[str, dict[str, str]] | None = None
 
-    def ask(self, question: str, history: Sequence[Any] | None = None, story: str | None = None) -> Answer:
-        """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one story."""
-        for event in self.ask_stream(question, history, story):
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        story: str | None = None,
+        *,
+        as_of: date | None = None,
+    ) -> Answer:
+        """Answer `question` in the conversation `history` (OpenAI-style messages), optionally within one
+        story, as of a day (today by default: stories published later are invisible)."""
+        for event in self.ask_stream(question, history, story, as_of=as_of):
             if isinstance(event, Answer):
                 return event
         raise AssertionError("ask_stream ended without an answer")
 
     def ask_stream(
-        self, question: str, history: Sequence[Any] | None = None, story: str | None = None, retry: bool = True
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        story: str | None = None,
+        retry: bool = True,
+        *,
+        as_of: date | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but first yields the answerer's raw text as it is generated (LLM answerers only).
 
@@ -117,7 +134,7 @@ class Bot:
         a passage withdrawn meanwhile is answered again from the live index (`retry`).
         """
         question = clean_question(question, self.settings.max_question_chars)
-        trace = self.trace(question, validate_history(history), story)
+        trace = self.trace(question, validate_history(history), story, as_of)
         self.last_trace = trace
         query, hits, idf, evidence = trace.query, list(trace.hits), trace.idf, trace.evidence
         if not evidence.answerable:
@@ -128,7 +145,8 @@ class Bot:
         if retry and self._withdrawn(answer):
             # A story taken down (or corrected) while this was answered: answer from what is live now.
             # Its final answer only: a second draft would be shown after the first.
-            yield next(e for e in self.ask_stream(question, history, story, retry=False) if isinstance(e, Answer))
+            again = self.ask_stream(question, history, story, retry=False, as_of=as_of)
+            yield next(e for e in again if isinstance(e, Answer))
             return
         yield answer
 
@@ -137,9 +155,12 @@ class Bot:
         live = self.index.snapshot().by_id
         return any(c.chunk_id not in live for c in answer.citations)
 
-    def trace(self, question: str, messages: list[Message], story: str | None = None) -> Trace:
+    def trace(
+        self, question: str, messages: list[Message], story: str | None = None, as_of: date | None = None
+    ) -> Trace:
         """Everything before answering: the standalone question, its hits and whether it may be answered."""
         self.retriever.check_story(story)
+        when = window(question, parse_as_of(as_of))
         catalog = self.catalog()
         # Spelling first, for the earlier questions too: the condenser must recognise the person a
         # misspelt earlier question named ("who is tsikhanovskaya" then "what does she do now"). Only
@@ -153,51 +174,18 @@ class Bot:
         ]
         standalone = self.condenser.condense(question, messages, catalog.bios)
         query = make_query(standalone, catalog, self.places)
-        hits = self._search(query, story, messages)
+        anchor = anchored(question, when, partial(self.topics.event_day, when=when))
+        if anchor != when:
+            when, standalone = anchor, without_event(standalone)
+            query = make_query(standalone, catalog, self.places)
+        hits = self.topics.search(query, story, messages, when)
         expansions = spelled_out(standalone, [h.chunk.text for h in hits], catalog)
         if expansions:  # "WSJ" where the stories say "Wall Street Journal": ask again with both
             standalone = f"{standalone} ({', '.join(expansions.values())})"
             query = make_query(standalone, catalog, self.places)
-            hits = self._search(query, story, messages)
+            hits = self.topics.search(query, story, messages, when)
         evidence = assess(query, catalog, self.places, self.lexicon, known=expansions.keys())
         return Trace(standalone, tuple(hits), evidence, query, self.idf(), corrections)
-
-    def _search(self, query: Query, story: str | None, messages: list[Message]) -> list[Hit]:
-        """The hits for `query`; in a conversation, the story it has been about comes first.
-
-        After "Who is Ales Bialiatski?", "Who was the US envoy?" means the envoy of his story, not the
-        likeliest envoy anywhere. The best hits of the whole index stay in, interleaved, so a reader
-        who changes the subject is still answered.
-        """
-        hits = self.retriever.search(query, story)
-        topic = None if story else self.conversation_story(query, messages)
-        if topic is None:
-            return hits
-        scoped = self.retriever.search(query, topic)
-        merged: dict[str, Hit] = {}
-        for pair in zip_longest(scoped, hits):
-            for hit in pair:
-                if hit is not None:
-                    merged.setdefault(hit.chunk.id, hit)
-        return list(merged.values())[: self.retriever.top_k]
-
-    def conversation_story(self, query: Query, messages: list[Message]) -> str | None:
-        """The one story the conversation's last question was about, unless this question names
-        people of other stories only. None outside a conversation or when it is unclear."""
-        asked = [m["content"] for m in messages if m["role"] == "user"]
-        if not asked:
-            return None
-        catalog = self.catalog()
-        previous = make_query(asked[-1], catalog, self.places)
-        stories = {s for bio in previous.entities for s in bio.stories}
-        if not previous.entities:
-            top = self.retriever.search(previous)[:3]
-            stories = {h.chunk.doc_id if h.chunk.kind == "story" else "" for h in top} - {""}
-        own = {s for bio in query.entities for s in bio.stories}
-        if len(stories) != 1 or (own and not own & stories):
-            return None
-        (story,) = stories
-        return story if story in catalog.stories else None
 
     def speller(self) -> Speller:
         """The live index's names, for reading a misspelt name as the one the stories use."""
@@ -226,7 +214,7 @@ class Bot:
             sentences = self.faithfulness.verify(self.reader.draft(query, hits, idf).sentences, hits, idf)
         if not sentences:
             return self.refusal(evidence, story, question, hits)
-        return compose(sentences, hits)
+        return compose(sentences, hits, self.catalog().stories)
 
     def index_corpus(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IndexReport:
         """Load, chunk and index the corpus (default: the settings' corpus folder)."""
@@ -387,29 +375,6 @@ def _noting(corrections: tuple[Correction, ...], answer: Answer) -> Answer:
     return replace(answer, note=f"Reading {readings}.")
 
 
-def _reader(
-    settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon, given: ReaderModel | None
-) -> Reader:
-    """The reader for this encoder: its meaning features were learned from one encoder's vectors, and
-    another's (or a test fake's) would mislead it, so any other encoder gets the lexical model."""
-    if given is None and settings.reader_model is None:
-        given = ReaderModel.load()
-        if settings.embedding_model != given.provenance.get("embedding_model", "minilm"):
-            given = ReaderModel.load(lexical=True)
-    weights = given or ReaderModel.load(settings.reader_model)
-    if settings.reader_threshold is not None:
-        weights = replace(weights, threshold=settings.reader_threshold)
-    return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places, lexicon=lexicon)
-
-
-def _faithfulness(settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon) -> Faithfulness:
-    """The faithfulness check for this encoder (the lexical model for any encoder it was not trained with)."""
-    model = FaithModel.load()
-    if settings.embedding_model != model.provenance.get("embedding_model", "minilm"):
-        model = FaithModel.load(lexical=True)
-    return Faithfulness(model, embeddings, places, lexicon)
-
-
 def build_bot(
     settings: Settings,
     *,
@@ -425,11 +390,11 @@ def build_bot(
     retriever = Retriever(index, top_k=settings.top_k)
     places = PlaceAliases.load()
     lexicon = Lexicon.load(settings.wordnet_dir or DEFAULT_WORDNET_DIR)
-    reader = _reader(settings, model, places, lexicon, reader_model)
+    reader = reader_for(settings, model, places, lexicon, reader_model)
     answerer: Answerer = reader
     condenser: Condenser = RuleCondenser()
     if chat_model is not None or settings.answerer.uses_chat_model:
         chat = chat_model or build_chat_model(settings)
         answerer, condenser = LLMAnswerer(chat), LLMCondenser(chat)
-    faithfulness = _faithfulness(settings, model, places, lexicon)
+    faithfulness = faithfulness_for(settings, model, places, lexicon)
     return Bot(settings, index, retriever, answerer, condenser, reader, places, lexicon, faithfulness)

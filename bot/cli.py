@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,17 @@ from bot.faithful_train import add_parser as add_faithful_parser
 from bot.faithful_train import cmd_train_faithful, seed_idf
 from bot.ingest import add_parser as add_ingest_parser
 from bot.ingest import cmd_ingest
-from bot.present import remembered, terminal, to_json
+from bot.present import day, remembered, terminal, to_json
 from bot.reader_train import add_parser as add_train_parser
 from bot.reader_train import cmd_train_reader
 from bot.redact import install as install_redaction
 from bot.redact import redact
 from bot.retrieve import TOP_K
 from bot.suspicious import in_chunks
+from bot.when import parse_as_of
 
 EXIT_ERROR = 2
+AS_OF_HELP = "answer as of this day, YYYY-MM-DD (default today): stories published later are invisible"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     chat = sub.add_parser("chat", help="hold a conversation in the terminal")
     chat.add_argument("--story", help="only answer from this story id (and its people)")
+    for command in (ask, chat):
+        command.add_argument("--as-of", help=AS_OF_HELP)
     add_editor_parsers(sub)
     add_train_parser(sub)
     add_faithful_parser(sub)
@@ -156,7 +161,7 @@ def _check_index(bot: Bot) -> int:
 def cmd_ask(bot: Bot, args: argparse.Namespace) -> int:
     """Answer one question (a refusal is an answer too: exit 0, `refused` in the JSON)."""
     history = _read_history(args.history) if args.history else None
-    answer = bot.ask(args.question, history=history, story=args.story)
+    answer = bot.ask(args.question, history=history, story=args.story, as_of=_as_of(args.as_of))
     if args.json:
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:
@@ -167,7 +172,8 @@ def cmd_ask(bot: Bot, args: argparse.Namespace) -> int:
 def cmd_chat(bot: Bot, args: argparse.Namespace) -> int:
     """A read-eval-print conversation; an empty line or Ctrl-D ends it."""
     history: list[dict[str, str]] = []
-    print("Ask about the news (empty line to quit).")
+    as_of = _as_of(args.as_of)  # a bad date stops the chat before it starts
+    print("Ask about the news (empty line to quit)." + (f" As of {day(as_of.isoformat())}." if as_of else ""))
     while True:
         try:
             question = input("you> ").strip()
@@ -177,12 +183,22 @@ def cmd_chat(bot: Bot, args: argparse.Namespace) -> int:
         if not question:
             return 0
         try:
-            answer = bot.ask(question, history=history, story=args.story)
+            answer = bot.ask(question, history=history, story=args.story, as_of=as_of)
         except InputError as exc:
             print(f"storybot: {exc}")
             continue
         print(terminal(answer), end="\n\n")
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": remembered(answer)}]
+
+
+def _as_of(value: str | None) -> date | None:
+    """The `--as-of` day, or None for today; a bad one is an `InputError` naming the flag."""
+    if value is None:
+        return None
+    try:
+        return parse_as_of(value.strip() or "-")
+    except InputError:
+        raise InputError(f"--as-of must be a date like 2025-12-13; got {value!r}") from None
 
 
 def _read_history(path: Path) -> Any:

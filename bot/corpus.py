@@ -79,7 +79,7 @@ def parse_markdown(content: str, path: str) -> Story | Bio:
     if "name" in meta:
         return _bio(meta, body, body_line, path)
     if "title" in meta:
-        return _story(meta, body, body_line, path)
+        return _story(meta, body, body_line, path, _key_lines(content))
     raise CorpusError(path, 2, "front matter needs 'title' (for a story) or 'name' (for a bio)")
 
 
@@ -107,20 +107,35 @@ def _front_matter(content: str, path: str) -> tuple[dict[str, Any], list[str], i
     return meta, lines[end + 1 :], end + 2
 
 
-def _story(meta: dict[str, Any], body: list[str], first: int, path: str) -> Story:
+def _story(meta: dict[str, Any], body: list[str], first: int, path: str, lines: dict[str, int]) -> Story:
     sections, questions = _sections(body, first, path)
     if not sections:
         raise CorpusError(path, first, "a story needs at least one '## ' section with text")
+    published, updated = _dates(meta, {key: f"{path}:{lines.get(key, 2)}" for key in ("published", "updated")})
     return Story(
         id=_text(meta, "id", path, required=True, pattern=ID_PATTERN),
         title=_text(meta, "title", path, required=True),
         sections=tuple(sections),
         path=path,
-        published=_date(meta, path),
+        published=published,
         url=_url(meta, path),
         source=_text(meta, "source", path),
         questions=tuple(questions),
+        updated=updated,
+        correction=_text(meta, "correction", f"{path}:{lines.get('correction', 2)}") or None,
     )
+
+
+def _key_lines(content: str) -> dict[str, int]:
+    """The line of each top-level front matter key, so an error names the line it is on."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(content.lstrip("\ufeff").split("\n")[1:], start=2):
+        if line.strip() == "---":
+            break
+        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if key:
+            found.setdefault(key.group(1), number)
+    return found
 
 
 def _bio(meta: dict[str, Any], body: list[str], first: int, path: str) -> Bio:
@@ -208,14 +223,17 @@ def _article(record: dict[str, Any], path: str, line: int) -> Story:
     if not isinstance(text, str) or not text.strip():
         raise CorpusError(path, line, "article needs a non-empty 'text'")
     title = _text(record, "title", where, required=True)
+    published, updated = _dates(record, {"published": where, "updated": where})
     return Story(
         id=_text(record, "id", where, required=True, pattern=ID_PATTERN),
         title=title,
         sections=(Section(heading="", text=text, line=line),),
         path=where,
-        published=_date(record, where),
+        published=published,
         url=_url(record, where),
         source=_text(record, "source", where),
+        updated=updated,
+        correction=_text(record, "correction", where) or None,
     )
 
 
@@ -244,8 +262,14 @@ def _text_list(meta: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _date(meta: dict[str, Any], path: str) -> str | None:
-    value = meta.get("published")
+def _dates(meta: dict[str, Any], where: dict[str, str]) -> tuple[str | None, str | None]:
+    # No ordering check: feeds' "updated" can precede a page's own date, and one odd article must not
+    # stop the whole corpus from indexing.
+    return _date(meta, where["published"], "published"), _date(meta, where["updated"], "updated")
+
+
+def _date(meta: dict[str, Any], path: str, key: str = "published") -> str | None:
+    value = meta.get(key)
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -255,7 +279,7 @@ def _date(meta: dict[str, Any], path: str) -> str | None:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise _field_error(path, f"'published' must be a date like 2025-12-13; got {value!r}")
+    raise _field_error(path, f"'{key}' must be a date like 2025-12-13; got {value!r}")
 
 
 def _url(meta: dict[str, Any], path: str) -> str | None:

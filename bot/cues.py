@@ -48,7 +48,7 @@ ASKS_TIME_CUE = re.compile(
 TIME_CUE = re.compile(
     r"\b(still|continu\w*|remain\w*|current\w*|will|would|plans?|planned|expected|expects|next|future|"
     r"by 20\d\d|no longer|yet|ongoing|later|again|budget\w*|scheduled|due (?:in|by|on)|intends?|aims? to|set to|"
-    r"going to|upcoming|approved)\b",
+    r"going to|upcoming|approved|ha(?:s|ve) been\b[^.;]*\bsince)\b",
     re.I,
 )
 _SUBJECT_WORDS = frozenset(("he", "she", "it", "who", "that", "which", "this"))

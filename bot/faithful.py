@@ -19,6 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.aliases import PlaceAliases
+from bot.config import Settings
 from bot.embeddings import VectorCache
 from bot.lexicon import Lexicon
 from bot.reader_model import ReaderModel
@@ -254,3 +255,13 @@ def _verbatim(claim: str, quote: str) -> bool:
 def _weighted(values: list[float], weights: list[float]) -> float:
     total = sum(weights)
     return sum(v * w for v, w in zip(values, weights, strict=True)) / total if total else 1.0
+
+
+def faithfulness_for(
+    settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon
+) -> Faithfulness:
+    """The faithfulness check for this encoder (the lexical model for any encoder it was not trained with)."""
+    model = FaithModel.load()
+    if settings.embedding_model != model.provenance.get("embedding_model", "minilm"):
+        model = FaithModel.load(lexical=True)
+    return Faithfulness(model, embeddings, places, lexicon)

@@ -23,6 +23,8 @@ from bot.types import Chunk, StoryInfo
 
 log = logging.getLogger(__name__)
 
+# Snapshots whose verdicts are kept in memory at once (the live one and those still finishing requests).
+TABLES = 4
 # What a verdicts file may be named after: a snapshot key, never a path.
 _KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 
@@ -40,8 +42,9 @@ class Offers:
         (one JSON file per snapshot key) when given."""
         self.passes = passes  # public: a fresh `Offers` may be built around the same check
         self._folder = folder
-        self._snapshot: str | None = None
-        self._known: dict[tuple[str, str], bool] = {}
+        # The verdicts of the last few snapshots: requests on the outgoing one finish while the next is
+        # checked, and each keeps its own table instead of swapping one shared table back and forth.
+        self._tables: dict[str, dict[tuple[str, str], bool]] = {}
         self._checking: set[tuple[str, str]] = set()
 
     def offered(self, snapshot: str, story: str, questions: Sequence[str]) -> list[str]:
@@ -87,7 +90,7 @@ class Offers:
         """Give `snapshot` the verdicts `previous` had for `stories` (those it has not checked itself)."""
         if previous == snapshot:
             return
-        earlier = dict(self._known) if previous == self._snapshot else self._load(previous)
+        earlier = dict(self._tables[previous]) if previous in self._tables else self._load(previous)
         table = self._table(snapshot)
         for (story, question), passes in earlier.items():
             if story in stories:
@@ -95,20 +98,24 @@ class Offers:
 
     def check(self, snapshot: str, questions: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], bool]:
         """Check every (story, question) of `questions` not yet checked on `snapshot` and keep the verdicts
-        in the folder; returns all of them. A failed write is logged: the verdicts still hold in memory."""
+        in the folder; returns those reached. A failed write is logged: the verdicts still hold in memory.
+
+        A question a concurrent request is checking is left to it."""
         known = self._table(snapshot)
         missing = [(s, q) for s, qs in questions.items() for q in qs if (s, q) not in known]
         for story, question in missing:
             self.offered(snapshot, story, [question])
         if missing or not self._saved(snapshot):
             self._save(snapshot, known)
-        return {(s, q): known[(s, q)] for s, qs in questions.items() for q in qs}
+        return {(s, q): known[(s, q)] for s, qs in questions.items() for q in qs if (s, q) in known}
 
     def _table(self, snapshot: str) -> dict[tuple[str, str], bool]:
-        if snapshot != self._snapshot:
+        if snapshot not in self._tables:
             # a new snapshot may answer differently: its own verdicts, from its file when checked at indexing
-            self._known, self._snapshot = self._load(snapshot), snapshot
-        return self._known
+            while len(self._tables) >= TABLES:
+                del self._tables[next(iter(self._tables))]
+            self._tables[snapshot] = self._load(snapshot)
+        return self._tables[snapshot]
 
     def _path(self, snapshot: str) -> Path | None:
         if self._folder is None or not _KEY.fullmatch(snapshot):

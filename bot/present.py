@@ -9,6 +9,7 @@ that a client sends back as conversation history.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
@@ -38,6 +39,9 @@ SLACK_SECTION_CHARS = 3000
 SLACK_CONTEXT_ELEMENTS = 10
 SLACK_QUOTE_CHARS = 150
 SLACK_TITLE_CHARS = 150
+# A correction notice is shown whole, except in chat messages with their own size limits.
+CORRECTION_CHARS = 400
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Slack has no escape for its formatting characters, so hostile text gets look-alikes that cannot pair up.
 _LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 
@@ -128,6 +132,39 @@ def where(citation: Citation) -> str:
     return citation.section or ("Profile" if citation.entity else "Article")
 
 
+def day(iso: str | None) -> str:
+    """An ISO date as a reader writes it ("4 Dec 2026"); anything else as given; "" for none."""
+    if not iso:
+        return ""
+    try:
+        when = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    # Not strftime("%b"): month names must not change with the server's locale.
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
+def dates(published: str | None, updated: str | None, sep: str = ", ") -> str:
+    """A story's dates as "published 4 Dec 2026, updated 5 Dec 2026", or the part there is ("" for neither);
+    an update on the day of publication says nothing new."""
+    parts = [f"published {day(published)}"] if published else []
+    if updated and updated != published:
+        parts.append(f"updated {day(updated)}")
+    return sep.join(parts)
+
+
+def where_when(citation: Citation) -> str:
+    """Where a citation quotes from, then its story's dates: "What's happened, published 4 Dec 2026"."""
+    return ", ".join(filter(None, (where(citation), dates(citation.published, citation.updated))))
+
+
+def correction_text(correction: str | None, limit: int | None = None) -> str:
+    """A story's correction notice as "Correction: <text>" (shortened to `limit`), or "" when it has none."""
+    if not correction:
+        return ""
+    return f"Correction: {shorten(correction, limit) if limit else correction}"
+
+
 def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut on a word boundary with an ellipsis."""
     if len(text) <= limit:
@@ -166,7 +203,10 @@ def _break_at(window: str, brk: str) -> int:
 def sources_text(answer: Answer) -> str:
     """The numbered sources as plain lines after a blank line, for chat answers (empty when none)."""
     lines = [
-        f"[{c.number}] {c.title} — {where(c)}: “{c.quote}”" + (f" {c.url}" if c.url else "") for c in answer.citations
+        f"[{c.number}] {c.title} — {where_when(c)}: “{c.quote}”"
+        + (f" {c.url}" if c.url else "")
+        + (f" ({correction_text(c.correction)})" if c.correction else "")
+        for c in answer.citations
     ]
     return "\n\nSources:\n" + "\n".join(lines) if lines else ""
 
@@ -177,8 +217,10 @@ def terminal(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "Sources:"]
     for c in answer.citations:
-        lines.append(f"[{c.number}] {c.title} — {where(c)}" + (f" <{c.url}>" if c.url else ""))
+        lines.append(f"[{c.number}] {c.title} — {where_when(c)}" + (f" <{c.url}>" if c.url else ""))
         lines.append(f"    “{c.quote}”")
+        if c.correction:
+            lines.append(f"    {correction_text(c.correction)}")
     return "\n".join(lines)
 
 
@@ -192,7 +234,9 @@ def telegram_html(answer: Answer) -> str:
         if c.url:
             title = f'<a href="{html_escape(c.url, quote=True)}">{title}</a>'
         quote = html_escape(shorten(c.quote, QUOTE_CHARS))
-        lines.append(f"[{c.number}] {title} — {html_escape(where(c))}\n<i>“{quote}”</i>")
+        lines.append(f"[{c.number}] {title} — {html_escape(where_when(c))}\n<i>“{quote}”</i>")
+        if c.correction:
+            lines.append(f"<b>Correction:</b> {html_escape(shorten(c.correction, CORRECTION_CHARS))}")
     return "\n".join(lines)
 
 
@@ -221,9 +265,14 @@ def slack_link(url: str | None, label: str) -> str:
 
 
 def slack_source(c: Citation) -> str:
-    """One numbered source: bold number, linked title, where in the article, shortened quote."""
+    """One numbered source: bold number, linked title, where in the article and when, shortened quote, and
+    the story's correction notice on a line of its own."""
     title = slack_link(c.url, slack_escape(shorten(c.title, SLACK_TITLE_CHARS)))
-    return f"*[{c.number}]* {title} — {slack_escape(where(c))}: “{slack_escape(shorten(c.quote, SLACK_QUOTE_CHARS))}”"
+    quote = slack_escape(shorten(c.quote, SLACK_QUOTE_CHARS))
+    line = f"*[{c.number}]* {title} — {slack_escape(where_when(c))}: “{quote}”"
+    if c.correction:
+        line += f"\n*Correction:* {slack_escape(shorten(c.correction, CORRECTION_CHARS))}"
+    return line
 
 
 def slack_sections(text: str, limit: int = SLACK_SECTION_CHARS) -> list[str]:

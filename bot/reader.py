@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.aliases import PlaceAliases
+from bot.config import Settings
 from bot.cues import (
     ASKS_TIME_CUE,
     ASKS_TIMING,
@@ -341,3 +342,18 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def feature_rows(candidates: Sequence[Candidate]) -> np.ndarray:
     """The candidates' features as a matrix (training and tests)."""
     return np.array([c.features for c in candidates], dtype=float).reshape(len(candidates), len(FEATURES))
+
+
+def reader_for(
+    settings: Settings, embeddings: Embeddings, places: PlaceAliases, lexicon: Lexicon, given: ReaderModel | None
+) -> Reader:
+    """The reader for this encoder: its meaning features were learned from one encoder's vectors, and
+    another's (or a test fake's) would mislead it, so any other encoder gets the lexical model."""
+    if given is None and settings.reader_model is None:
+        given = ReaderModel.load()
+        if settings.embedding_model != given.provenance.get("embedding_model", "minilm"):
+            given = ReaderModel.load(lexical=True)
+    weights = given or ReaderModel.load(settings.reader_model)
+    if settings.reader_threshold is not None:
+        weights = replace(weights, threshold=settings.reader_threshold)
+    return Reader(weights, embeddings=embeddings if weights.uses_encoder else None, places=places, lexicon=lexicon)

@@ -29,6 +29,11 @@ from bot.reader import MAX_SENTENCES, RELATIVE_CUT, feature_rows
 from bot.reader_model import FEATURES, LEXICAL_FEATURES, LEXICAL_RESOURCE, ReaderModel
 
 DEFAULT_CASES = (Path("bench/readers/train.yaml"),)
+# Questions held back from fitting that may join the out-of-fold ones in choosing the refusal threshold
+# (`--calibration-cases`). None by default: with bench/readers/dev.yaml the threshold fell from 0.35
+# to 0.33, the dev half gained 2 answers and the test half 1, but the seed set answered "What did Maria
+# Kalesnikava study at university?" from her bio's first sentence, which does not say.
+DEFAULT_CALIBRATION: tuple[Path, ...] = ()
 # Questions written for the seed story alone, asked over it alone (the seed story and its people).
 DEFAULT_SEED_CASES = (Path("tests/integration/questions.yaml"),)
 SEED_STORY = "belarus-prisoners-released"
@@ -63,28 +68,37 @@ def add_parser(sub: Any) -> None:
         default=list(DEFAULT_SEED_CASES),
         help="questions about the seed story alone",
     )
+    p.add_argument(
+        "--calibration-cases",
+        type=Path,
+        nargs="*",
+        default=list(DEFAULT_CALIBRATION),
+        help="questions never fitted on, which calibrate the refusal threshold with the out-of-fold ones",
+    )
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the model is written")
 
 
 def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Build a bot on the corpus, collect examples, fit, calibrate, write the model and print its figures."""
     examples: list[Example] = []
+    held: list[Example] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for corpus, files in (
-            (settings.corpus_dir, args.cases),
-            (seed_corpus(settings.corpus_dir, Path(tmp)), args.seed_cases),
+        for corpus, files, calibration in (
+            (settings.corpus_dir, args.cases, args.calibration_cases),
+            (seed_corpus(settings.corpus_dir, Path(tmp)), args.seed_cases, []),
         ):
             bot = build_bot(
                 settings.with_changes(corpus_dir=corpus, index_dir=Path(tmp) / f"index-{len(examples)}"),
                 reader_model=ReaderModel.untrained(),
             )
             bot.index_corpus()
-            cases = [c for path in files for c in load_cases(path)]
-            examples += [collect(bot, c) for c in cases if c.refused is not None]
+            examples += [collect(bot, c) for path in files for c in load_cases(path) if c.refused is not None]
+            held += [collect(bot, c) for path in calibration for c in load_cases(path) if c.refused is not None]
     sources = provenance([*args.cases, *args.seed_cases], settings.corpus_dir, len(examples))
     sources["embedding_model"] = settings.embedding_model
+    sources["calibration_files"] = {str(c): _sha256(c) for c in args.calibration_cases}
     for path, features in ((args.out, FEATURES), (args.out.with_name(LEXICAL_RESOURCE), LEXICAL_FEATURES)):
-        model = fit(examples, sources, features)
+        model = fit(examples, sources, features, held)
         model.save(path)
         figures = model.provenance["out_of_fold"]
         print(
@@ -122,11 +136,22 @@ def collect(bot: Bot, case: Case) -> Example:
     return Example(case.question, answerable, vetoed, feature_rows(cands), np.array(labels))
 
 
-def fit(examples: list[Example], provenance: dict[str, Any], features: tuple[str, ...] = FEATURES) -> ReaderModel:
-    """Logistic regression on all examples; the threshold from out-of-fold probabilities."""
+def fit(
+    examples: list[Example],
+    provenance: dict[str, Any],
+    features: tuple[str, ...] = FEATURES,
+    held: list[Example] | None = None,
+) -> ReaderModel:
+    """Logistic regression on all examples; the threshold from probabilities of questions the scoring
+    model never saw: out-of-fold ones, and the held-back calibration questions (`held`)."""
     oof = _out_of_fold(examples, features)
-    threshold, figures = choose_threshold(examples, oof)
     model = _fit_rows(examples, features)
+    held = held or []
+    held_probs = [model.probability(e.x) if len(e.x) else np.zeros(0) for e in held]
+    threshold, _ = choose_threshold([*examples, *held], [*oof, *held_probs])
+    figures = {**_figures(examples, oof, threshold), "threshold_from": len(examples) + len(held)}
+    if held:
+        figures["calibration"] = _figures(held, held_probs, threshold)
     return replace(model, threshold=threshold, provenance={**provenance, "out_of_fold": figures})
 
 

@@ -14,7 +14,8 @@ from bot.index import Index
 from bot.scoring import KeyTerm, plain_terms
 from bot.snapshot import Catalog, Snapshot
 from bot.text import QUESTION_WORDS, fold, terms
-from bot.types import Bio, Hit
+from bot.types import Bio, Chunk, Hit
+from bot.when import Window
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,17 @@ CANDIDATES = 40
 RRF_K = 60
 # Story masks kept (one per story and snapshot) before the cache is emptied.
 MASK_CACHE = 64
+# A question that names no time prefers newer stories: a passage's fused score halves for every
+# HALF_LIFE_DAYS it is older than the newest dated candidate (undated ones, such as bios, are not
+# discounted). Chosen on RealTimeQA dev asked as of each quiz's date (bench/README.md).
+HALF_LIFE_DAYS = 365.0
+# Two passages sharing this share of the shorter one's terms are on the same subject.
+SAME_SUBJECT = 0.5
+# The best dated candidates compared for recency (each pair costs a set intersection).
+RECENCY_POOL = 20
+# Below this share of the archive, a time window scopes the dense search to its stories by id;
+# above it the dense search fetches more and drops what lies outside.
+SCOPE_BY_ID = 0.3
 
 
 class Retriever:
@@ -105,6 +117,7 @@ class Retriever:
         # One hit per section (an archived article is one section) before any section gets a second:
         # answer recall@5 on RealTimeQA dev 0.717 against 0.652 with two (bench/README.md, tuning).
         per_section: int = 1,
+        half_life: float | None = HALF_LIFE_DAYS,
     ) -> None:
         self.index = index
         self.top_k = top_k
@@ -112,7 +125,9 @@ class Retriever:
         self.rrf_k = rrf_k
         self.weights = (lexical_weight, dense_weight)
         self.per_section = per_section
+        self.half_life = half_life
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._dates: tuple[str, np.ndarray] | None = None
 
     def check_story(self, story: str | None) -> None:
         """Raise `UnknownStoryError` for a story id the index does not hold."""
@@ -123,26 +138,57 @@ class Retriever:
             known = ", ".join(sorted(stories)[:5])
             raise UnknownStoryError(f"unknown story id {story!r}; known stories include: {known}")
 
-    def search(self, query: Query, story: str | None = None, k: int | None = None) -> list[Hit]:
-        """The `k` best hits for `query`, optionally within one story (and its linked bios)."""
+    def search(
+        self, query: Query, story: str | None = None, k: int | None = None, when: Window | None = None
+    ) -> list[Hit]:
+        """The `k` best hits for `query`, optionally within one story (and its linked bios) and within
+        the days of `when` (stories published after its end are invisible)."""
         self.check_story(story)
         snap = self.index.snapshot()
-        lexical = self._lexical(snap, query, story)
-        vector = self.index.embeddings.embed_query(query.dense_text)
-        scope = self._doc_ids(snap, story) if story else None
-        dense = [
-            (snap.by_id[i], s) for i, s in self.index.dense(vector, self.candidates, scope, snap) if i in snap.by_id
-        ]
+        dates = self._dates_of(snap)
+        allowed = _within(dates, when)
+        lexical = self._lexical(snap, query, story, allowed)
+        dense = self._dense(snap, query, story, allowed)
         fused: dict[int, float] = defaultdict(float)
         for weight, ranking in zip(self.weights, (lexical, dense), strict=True):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] += weight / (self.rrf_k + rank + 1)
+        if self.half_life and not (when and when.explicit):
+            _prefer_newer(fused, snap.chunks, dates, self.half_life)
         lex_scores, dense_scores = dict(lexical), dict(dense)
         order = sorted(fused, key=lambda pos: -fused[pos])
         hits = [Hit(snap.chunks[p], fused[p], dense_scores.get(p), lex_scores.get(p)) for p in order]
         return self._diversify(hits, k or self.top_k)
 
-    def _lexical(self, snap: Snapshot, query: Query, story: str | None) -> list[tuple[int, float]]:
+    def _dense(
+        self, snap: Snapshot, query: Query, story: str | None, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        vector = self.index.embeddings.embed_query(query.dense_text)
+        scope = self._doc_ids(snap, story) if story else None
+        wanted = self.candidates
+        if allowed is not None:
+            share = float(allowed.mean())
+            if share < SCOPE_BY_ID and scope is None:
+                scope = sorted({snap.chunks[i].doc_id for i in np.flatnonzero(allowed)})
+            else:
+                wanted = min(len(snap.chunks), int(self.candidates / max(share, SCOPE_BY_ID)) + 1)
+        if scope == []:
+            return []
+        found = [(snap.by_id[i], s) for i, s in self.index.dense(vector, wanted, scope, snap) if i in snap.by_id]
+        if allowed is not None:
+            found = [(pos, s) for pos, s in found if allowed[pos]]
+        return found[: self.candidates]
+
+    def _dates_of(self, snap: Snapshot) -> np.ndarray:
+        """Each chunk's publication day (NaT when undated), in BM25 order; computed once per snapshot."""
+        if self._dates is None or self._dates[0] != snap.name:
+            days = [(c.published or "")[:10] or "NaT" for c in snap.chunks]
+            self._dates = (snap.name, np.array(days, dtype="datetime64[D]"))
+        return self._dates[1]
+
+    def _lexical(
+        self, snap: Snapshot, query: Query, story: str | None, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         vocab = snap.bm25.vocab_dict
         groups = [[t for t in group if t in vocab] for group in _term_groups(query)]
         groups = [g for g in groups if g]
@@ -154,6 +200,8 @@ class Retriever:
         scores = np.asarray(scores, dtype=float)
         if story is not None:
             scores = np.where(self._story_mask(snap, story), scores, 0.0)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
         top = np.argsort(-scores)[: self.candidates]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
@@ -186,3 +234,43 @@ class Retriever:
             if len(chosen) == k:
                 return chosen
         return (chosen + overflow)[:k]
+
+
+def _within(dates: np.ndarray, when: Window | None) -> np.ndarray | None:
+    """Which chunks `when` lets a question see, or None when it hides none. Undated ones are seen
+    unless the question named its span from the day it is asked (`Window.holds`)."""
+    if when is None or (when.start is None and when.end is None):
+        return None
+    mask = np.isnat(dates) & (not when.relative)
+    inside = np.ones(len(dates), dtype=bool)
+    if when.start is not None:
+        inside &= dates >= np.datetime64(when.start, "D")
+    if when.end is not None:
+        inside &= dates <= np.datetime64(when.end, "D")
+    mask |= inside
+    return None if mask.all() else mask
+
+
+def _prefer_newer(fused: dict[int, float], chunks: list[Chunk], dates: np.ndarray, half_life: float) -> None:
+    """Discount a candidate that a newer candidate on the same subject supersedes, by its age behind
+    the newest such one (in place). Candidates on other subjects keep their scores: an older story
+    about one thing is no worse an answer for being older than a story about something else."""
+    dated = sorted((pos for pos in fused if not np.isnat(dates[pos])), key=lambda p: -fused[p])[:RECENCY_POOL]
+    if len(dated) < 2:
+        return
+    words = {pos: set(terms(chunks[pos].head + " " + chunks[pos].text)) for pos in dated}
+    for pos in dated:
+        newer = [
+            other
+            for other in dated
+            if dates[other] > dates[pos]
+            and chunks[other].doc_id != chunks[pos].doc_id
+            and _overlap(words[pos], words[other]) >= SAME_SUBJECT
+        ]
+        if newer:
+            gap = float((max(dates[o] for o in newer) - dates[pos]).astype(int))
+            fused[pos] *= 0.5 ** (gap / half_life)
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))

@@ -110,7 +110,9 @@ def _chunker_fingerprint() -> bytes:
 
 
 def _catalog(corpus: Corpus, tokens: list[list[str]]) -> Catalog:
-    stories = {s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions) for s in corpus.stories}
+    stories = {
+        s.id: StoryInfo(s.id, s.title, s.published, s.url, s.questions, s.updated, s.correction) for s in corpus.stories
+    }
     doc_freq = Counter(t for chunk_terms in tokens for t in set(chunk_terms))
     return Catalog(stories=stories, bios=corpus.bios, doc_freq=dict(doc_freq), n_chunks=len(tokens))
 
@@ -130,7 +132,9 @@ def _catalog_from_json(data: dict[str, object]) -> Catalog:
     stories = {}
     for s in data["stories"]:  # type: ignore[attr-defined]
         questions = tuple(SuggestedQuestion(**q) for q in s["questions"])
-        stories[s["id"]] = StoryInfo(s["id"], s["title"], s["published"], s["url"], questions)
+        # `updated` and `correction` are absent from snapshots written before stories had them.
+        extra = (s.get("updated"), s.get("correction"))
+        stories[s["id"]] = StoryInfo(s["id"], s["title"], s["published"], s["url"], questions, *extra)
     bios = tuple(
         Bio(**{**b, "aliases": tuple(b["aliases"]), "stories": tuple(b["stories"])})
         for b in data["bios"]  # type: ignore[attr-defined]

@@ -39,6 +39,9 @@ class Story:
     url: str | None = None
     source: str | None = None
     questions: tuple[SuggestedQuestion, ...] = ()
+    # When the story was last changed (`updated:`), and the correction notice it carries (`correction:`).
+    updated: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class StoryInfo:
     published: str | None = None
     url: str | None = None
     questions: tuple[SuggestedQuestion, ...] = ()
+    updated: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """A numbered source: the exact quoted passage and where it comes from."""
+    """A numbered source: the exact quoted passage, where it comes from, and its story's dates and correction
+    notice (a bio has none)."""
 
     number: int
     chunk_id: str
@@ -127,6 +133,9 @@ class Citation:
     title: str
     url: str | None
     quote: str
+    published: str | None = None
+    updated: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True)

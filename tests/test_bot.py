@@ -57,7 +57,8 @@ def test_answer_json_has_exactly_the_documented_fields(fake_bot: Bot) -> None:
     answer = fake_bot.ask("How many political prisoners did Belarus release?")
     data = json.loads(json.dumps(answer.to_dict()))
     assert set(data) == {"text", "sentences", "citations", "refused", "reason", "suggestions", "note"}
-    assert set(data["citations"][0]) == {"number", "chunk_id", "story_id", "section", "entity", "title", "url", "quote"}
+    documented = {"number", "chunk_id", "story_id", "section", "entity", "title", "url", "quote"}
+    assert set(data["citations"][0]) == documented | {"published", "updated", "correction"}
     assert data["citations"][0]["number"] == 1 and "[1]" in data["text"]
     assert data["sentences"][0]["citations"] == [1] and data["sentences"][0]["text"] in data["text"].replace(" [1]", "")
 

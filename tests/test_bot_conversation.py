@@ -29,15 +29,15 @@ def whole_bot(settings: Settings, chroma: ClientAPI, tmp_path: Path) -> Bot:
 
 def test_a_follow_up_is_about_the_story_of_the_last_question(whole_bot: Bot) -> None:
     query = make_query("Who was the US envoy?", whole_bot.catalog(), whole_bot.places)
-    assert whole_bot.conversation_story(query, []) is None
-    assert whole_bot.conversation_story(query, ABOUT_BIALIATSKI) == "belarus-prisoners-released"
+    assert whole_bot.topics.conversation_story(query, []) is None
+    assert whole_bot.topics.conversation_story(query, ABOUT_BIALIATSKI) == "belarus-prisoners-released"
     hits = whole_bot.trace("Who was the US envoy?", ABOUT_BIALIATSKI).hits
     assert hits[0].chunk.doc_id == "belarus-prisoners-released" or "belarus-prisoners-released" in hits[0].chunk.stories
 
 
 def test_a_question_naming_people_of_another_story_leaves_it(whole_bot: Bot) -> None:
     query = make_query("How long was Evan Gershkovich held?", whole_bot.catalog(), whole_bot.places)
-    assert whole_bot.conversation_story(query, ABOUT_BIALIATSKI) is None
+    assert whole_bot.topics.conversation_story(query, ABOUT_BIALIATSKI) is None
     hits = whole_bot.trace("How long was Evan Gershkovich held?", ABOUT_BIALIATSKI).hits
     assert any("Gershkovich" in h.chunk.text for h in hits)
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from seed import SEED_STORY, date_seed_story
 
 
 def run(
@@ -75,6 +76,8 @@ def test_history_file_and_story_filter(tmp_path: Path, indexed: Path) -> None:
         (("ask", "Who is Lukashenko?", "--story", "nope"), "unknown story id 'nope'"),
         (("--top-k", "0", "ask", "Who?"), "STORYBOT_TOP_K must be between 1 and 50"),
         (("ask", "Who?", "--history", "/nonexistent.json"), "cannot read history file"),
+        (("ask", "Who?", "--as-of", "yesterday"), "--as-of must be a date like 2025-12-13; got 'yesterday'"),
+        (("chat", "--as-of", "2025-02-30"), "--as-of must be a date like 2025-12-13; got '2025-02-30'"),
     ],
 )
 def test_bad_input_exits_non_zero_without_traceback(
@@ -119,3 +122,14 @@ def test_index_and_check_list_passages_that_read_as_instructions(tmp_path: Path,
         checked.returncode == 0
         and "warning: notice, section “What's happened”: reads as instructions" in checked.stdout
     )
+
+
+def test_answers_as_of_a_day_show_their_sources_dates(tmp_path: Path, corpus_dir: Path) -> None:
+    assert run(tmp_path, "index", corpus=date_seed_story(corpus_dir)).returncode == 0
+    question = "How many political prisoners did Belarus release?"
+    text = run(tmp_path, "ask", question, "--as-of", "2025-12-01", corpus=corpus_dir).stdout
+    assert "Belarus releases 123 political prisoners — What's happened, published 11 Sep 2025" in text
+    before = json.loads(run(tmp_path, "ask", question, "--as-of", "2025-09-10", "--json", corpus=corpus_dir).stdout)
+    assert all(c["story_id"] != SEED_STORY for c in before["citations"])  # not yet published that day
+    chat = run(tmp_path, "chat", "--as-of", "2025-12-01", corpus=corpus_dir, stdin=f"{question}\n\n")
+    assert "As of 1 Dec 2025." in chat.stdout and "What's happened, published 11 Sep 2025" in chat.stdout

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,10 @@ def _write(folder: Path, name: str, text: str) -> Path:
         ("---\nid: x\n---\n## A\n\ntext\n", 2, "needs 'title'"),
         ("---\ntitle: T\n---\n## A\n\ntext\n", 2, "'id' is required"),
         ("---\nid: has space\ntitle: T\n---\n## A\n\ntext\n", 2, "no spaces"),
-        ("---\nid: x\ntitle: T\npublished: yesterday\n---\n## A\n\ntext\n", 2, "'published' must be a date"),
+        ("---\nid: x\ntitle: T\npublished: yesterday\n---\n## A\n\ntext\n", 4, "'published' must be a date"),
+        ("---\nid: x\ntitle: T\nupdated: soon\n---\n## A\n\ntext\n", 4, "'updated' must be a date"),
+        ("---\nid: x\npublished: 2025-01-01\nupdated: 2025-13\ntitle: T\n---\n## A\n\nt\n", 4, "'updated' must be"),
+        ("---\nid: x\ntitle: T\ncorrection: [a, b]\n---\n## A\n\ntext\n", 4, "'correction' must be text"),
         ("---\nid: x\ntitle: T\n---\nstray text\n## A\n\ntext\n", 5, "text before the first"),
         ("---\nid: x\ntitle: T\n---\n## A\n\n## B\n\ntext\n", 5, "section 'A' has no text"),
     ],
@@ -75,6 +79,32 @@ def test_jsonl_archive_loads_and_reports_bad_lines(tmp_path: Path) -> None:
     _write(tmp_path, "archive.jsonl", '{"id": "a2", "title": "T"}\n')
     with pytest.raises(CorpusError, match=r"archive.jsonl:1: article needs a non-empty 'text'"):
         load_corpus([tmp_path])
+
+
+def test_stories_carry_their_update_day_and_correction_notice(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "s.md",
+        "---\nid: s\ntitle: T\npublished: 2026-12-04\nupdated: 2026-12-05\n"
+        "correction: An earlier version gave the wrong count.\n---\n## A\n\ntext\n",
+    )
+    record = {"id": "a1", "title": "T", "text": "Body.", "published": "2023-10-01", "updated": "2023-10-02"}
+    _write(tmp_path, "archive.jsonl", json.dumps({**record, "correction": "Fixed a name."}) + "\n")
+    article, story = load_corpus([tmp_path]).stories
+    assert (story.published, story.updated, story.correction) == (
+        "2026-12-04",
+        "2026-12-05",
+        "An earlier version gave the wrong count.",
+    )
+    assert (article.updated, article.correction) == ("2023-10-02", "Fixed a name.")
+    _write(tmp_path, "archive.jsonl", json.dumps({**record, "updated": "Oct 2"}) + "\n")
+    with pytest.raises(CorpusError, match=r"archive\.jsonl:1: 'updated' must be a date like 2025-12-13; got 'Oct 2'"):
+        load_corpus([tmp_path])
+
+
+def test_a_story_without_an_update_or_correction_has_none(corpus_dir: Path) -> None:
+    (story,) = load_corpus([corpus_dir]).stories
+    assert (story.updated, story.correction) == (None, None)
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:

@@ -86,3 +86,31 @@ def test_publishing_one_story_checks_only_its_own_questions_again(fake_bot: Bot)
     fake_bot.index_corpus()
     assert asked == ["zoo-escape"]  # the seed story is unchanged: its verdicts carried over
     assert fake_bot.suggested_questions(SEED)  # and still offered
+
+
+def test_checking_at_indexing_leaves_a_question_another_request_is_checking_to_it() -> None:
+    # Found by the live bench: a reader's refusal, checking a suggestion while the index checked them all,
+    # made the index's check fail with a KeyError on that question.
+    def answers(question: str, story: str) -> bool:
+        if question == "Why now?":
+            assert offers.check("s1", {"story": ["Why now?", "What next?"]}) == {("story", "What next?"): True}
+        return True
+
+    offers = Offers(answers)
+    assert offers.offered("s1", "story", ["Why now?"]) == ["Why now?"]
+    assert offers.check("s1", {"story": ["Why now?", "What next?"]}) == {
+        ("story", "Why now?"): True,
+        ("story", "What next?"): True,
+    }
+
+
+def test_a_check_survives_another_snapshot_swapping_the_table() -> None:
+    def answers(question: str, story: str) -> bool:
+        offers.verdict("other", story, question)  # a request on another snapshot meanwhile
+        return True
+
+    offers = Offers(answers)
+    assert offers.check("s1", {"story": ["Why now?", "What next?"]}) == {
+        ("story", "Why now?"): True,
+        ("story", "What next?"): True,
+    }

@@ -104,3 +104,50 @@ def test_slack_refusals_are_a_plain_note_with_the_questions_the_sources_cover() 
     assert slack_blocks(REFUSAL)[0]["text"]["text"] == (
         "_Not in the sources._ The sources here don't say.\nThe sources do cover:\n• Who is Kolesnikova?\n• Why ∗now∗?"
     )
+
+
+DATED = Citation(
+    3,
+    "c3",
+    "s",
+    "What's happened",
+    None,
+    "Belarus frees prisoners",
+    None,
+    "Freed.",
+    published="2026-12-04",
+    updated="2026-12-05",
+    correction="An earlier version said 132 <prisoners> *were* freed.",
+)
+DATED_ANSWER = Answer(sentences=(AnswerSentence("Freed.", (3,)),), citations=(DATED,))
+
+
+def test_dates_read_as_a_reader_writes_them() -> None:
+    assert present.day("2026-12-04") == "4 Dec 2026" and present.day("spring") == "spring" and present.day(None) == ""
+    assert present.dates("2026-12-04", "2026-12-05") == "published 4 Dec 2026, updated 5 Dec 2026"
+    assert present.dates("2026-12-04", "2026-12-04") == "published 4 Dec 2026"  # updated the day it came out
+    assert present.dates(None, None) == "" and present.where_when(BIO) == "Profile"  # a bio has no dates
+
+
+def test_every_text_rendering_shows_the_dates_and_the_correction() -> None:
+    line = "[3] Belarus frees prisoners — What's happened, published 4 Dec 2026, updated 5 Dec 2026: “Freed.”"
+    assert present.sources_text(DATED_ANSWER).endswith(
+        f"{line} (Correction: An earlier version said 132 <prisoners> *were* freed.)"
+    )
+    assert present.terminal(DATED_ANSWER).splitlines()[-3:] == [
+        "[3] Belarus frees prisoners — What's happened, published 4 Dec 2026, updated 5 Dec 2026",
+        "    “Freed.”",
+        "    Correction: An earlier version said 132 <prisoners> *were* freed.",
+    ]
+    assert to_json(DATED_ANSWER)["citations"][0]["updated"] == "2026-12-05"
+
+
+def test_telegram_and_slack_show_the_dates_and_the_correction_escaped() -> None:
+    html = telegram_html(DATED_ANSWER)
+    assert "What&#x27;s happened, published 4 Dec 2026, updated 5 Dec 2026\n<i>“Freed.”</i>" in html
+    assert "<b>Correction:</b> An earlier version said 132 &lt;prisoners&gt; *were* freed." in html
+    (element,) = slack_blocks(DATED_ANSWER)[-1]["elements"]
+    assert element["text"] == (
+        "*[3]* Belarus frees prisoners — What's happened, published 4 Dec 2026, updated 5 Dec 2026: “Freed.”\n"
+        "*Correction:* An earlier version said 132 &lt;prisoners&gt; ∗were∗ freed."
+    )

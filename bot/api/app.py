@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import date
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -19,12 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.api.publish import publish_router
 from bot.bot import Bot
 from bot.config import Settings
-from bot.errors import BotError, IndexNotReadyError, UnknownStoryError
+from bot.errors import BotError, IndexNotReadyError, InputError, UnknownStoryError
 from bot.http import MAX_BODY_BYTES, ApiError, Guard, RateLimiter, parse_json, read_body
 from bot.present import pieces, plain, sources_text, to_json
 from bot.publish import Publisher
 from bot.redact import install as install_redaction
 from bot.types import Answer
+from bot.when import parse_as_of
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ class AskRequest(BaseModel):
     question: str
     history: list[dict[str, Any]] | None = None
     story: str | None = None
+    # YYYY-MM-DD: answer as of that day (stories published later are invisible); today when absent.
+    as_of: str | None = None
 
 
 class ChatMessage(BaseModel):
@@ -57,6 +61,7 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage]
     stream: bool = False
     story: str | None = None
+    as_of: str | None = None  # an extra field, as in `AskRequest`
 
 
 def _mount_channels(api: FastAPI, bot: Bot, settings: Settings) -> None:
@@ -143,7 +148,7 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
     async def ask(request: Request, stream: bool = False) -> JSONResponse | StreamingResponse:
         guard.caller(request)
         body = _parse(AskRequest, await _body(request))
-        answer = await _answer(bot, body.question, body.history, body.story)
+        answer = await _answer(bot, body.question, body.history, body.story, _as_of(body.as_of))
         if stream:
             return StreamingResponse(_ask_events(answer), media_type="text/event-stream")
         return JSONResponse(to_json(answer))
@@ -158,7 +163,7 @@ def create_api(bot: Bot, settings: Settings) -> FastAPI:
         guard.caller(request)
         body = _parse(ChatRequest, await _body(request))
         question, history = _conversation(body.messages)
-        answer = await _answer(bot, question, history, body.story)
+        answer = await _answer(bot, question, history, body.story, _as_of(body.as_of))
         if body.stream:
             return StreamingResponse(_chat_chunks(answer, body.model), media_type="text/event-stream")
         return JSONResponse(_completion(answer, body.model))
@@ -183,9 +188,21 @@ def _parse(model: type[ModelT], body: bytes) -> ModelT:
         raise ApiError(400, f"invalid request: {problems}") from None
 
 
-async def _answer(bot: Bot, question: str, history: list[dict[str, Any]] | None, story: str | None) -> Answer:
+def _as_of(value: str | None) -> date | None:
+    """The request's `as_of` day (None: today); a bad one is a 400 naming the field."""
+    if value is None:
+        return None
     try:
-        return await run_in_threadpool(bot.ask, question, history, story)
+        return parse_as_of(value.strip() or "-")
+    except InputError as exc:
+        raise ApiError(400, f"invalid request: {exc}") from None
+
+
+async def _answer(
+    bot: Bot, question: str, history: list[dict[str, Any]] | None, story: str | None, as_of: date | None = None
+) -> Answer:
+    try:
+        return await run_in_threadpool(bot.ask, question, history, story, as_of=as_of)
     except UnknownStoryError as exc:
         raise ApiError(404, str(exc)) from None
     except IndexNotReadyError as exc:

@@ -124,6 +124,8 @@ def _indexed(bot: Bot, item_id: str) -> dict[str, Any]:
         "id": story.id,
         "title": story.title,
         "published": story.published,
+        "updated": story.updated,
+        "correction": story.correction,
         "url": story.url,
         "passages": passages,
         "version": snapshot.name,

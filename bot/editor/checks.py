@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,24 @@ from bot.bot import Bot
 from bot.errors import BotError, InputError
 from bot.present import claims, shorten
 from bot.types import Answer, Citation
+from bot.when import parse_as_of
 
 # A reason quotes this much of the sentence it is about: enough to find it in the answer.
 REASON_CHARS = 60
 
 Message = dict[str, str]
+# An `as_of` written as text: a whole day, nothing before or after it.
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _CasesLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: an `as_of` stays text, so a bad date is named with its case."""
+
+
+_CasesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class CasesError(InputError):
@@ -31,7 +46,8 @@ class Case:
     """A question to check. Expectations are optional; without any, the default verdicts apply.
 
     `history` holds OpenAI-style messages; a plain string in it is a user turn whose answer the bot
-    gives when the case runs.
+    gives when the case runs. `as_of` is the day the question (and its history) is asked as of; None
+    means today.
     """
 
     question: str
@@ -41,6 +57,7 @@ class Case:
     must_mention: tuple[tuple[str, ...], ...] = ()
     must_cite: tuple[str, ...] = ()
     known_failure: str | None = None
+    as_of: date | None = None
 
     @property
     def has_expectations(self) -> bool:
@@ -65,6 +82,7 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: the case, the `Answer` JSON, verdict, reasons and latency."""
         case = {k: v for k, v in asdict(self.case).items() if k != "known_failure"}
+        case["as_of"] = self.case.as_of.isoformat() if self.case.as_of else None
         return {
             "case": case,
             "answer": self.answer.to_dict(),
@@ -78,7 +96,7 @@ def load_cases(path: Path) -> list[Case]:
     """Read cases from a YAML (.yaml/.yml) or JSON (.json) file: a list, or {"cases": [...]}."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_CasesLoader)
     except OSError as exc:
         raise CasesError(f"cannot read cases file {path}: {exc.strerror}") from None
     except (ValueError, yaml.YAMLError, RecursionError) as exc:
@@ -95,7 +113,8 @@ def parse_case(item: Any, where: str) -> Case:
     """One case from its JSON/YAML form; `where` names it in errors."""
     if not isinstance(item, dict):
         raise CasesError(f"{where}: a case is an object with at least a 'question'")
-    unknown = set(item) - {"question", "history", "story", "refused", "must_mention", "must_cite", "known_failure"}
+    fields = {"question", "history", "story", "refused", "must_mention", "must_cite", "known_failure", "as_of"}
+    unknown = set(item) - fields
     if unknown:
         raise CasesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     question = item.get("question")
@@ -115,7 +134,22 @@ def parse_case(item: Any, where: str) -> Case:
         must_mention=_mentions(item.get("must_mention", []), where),
         must_cite=_strings(item.get("must_cite", []), "must_cite", where),
         known_failure=item.get("known_failure"),
+        as_of=_as_of(item.get("as_of"), where),
     )
+
+
+def _as_of(value: Any, where: str) -> date | None:
+    """The case's `as_of` day, from text (a file) or a date (a caller's own case)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date) or (isinstance(value, str) and DAY.fullmatch(value.strip())):
+        try:
+            return parse_as_of(value)
+        except InputError:
+            pass
+    raise CasesError(f"{where}: 'as_of' must be a date like 2024-03-26; got {value!r}")
 
 
 def _history(value: Any, where: str) -> tuple[Message | str, ...]:
@@ -165,13 +199,13 @@ def run_case(bot: Bot, case: Case) -> Result:
     history: list[Message] = []
     for turn in case.history:
         if isinstance(turn, str):
-            previous = bot.ask(turn, history=history, story=case.story)
+            previous = bot.ask(turn, history=history, story=case.story, as_of=case.as_of)
             history += [{"role": "user", "content": turn}, {"role": "assistant", "content": previous.text}]
         else:
             history.append(turn)
     started = time.perf_counter()
     try:
-        answer = bot.ask(case.question, history=history, story=case.story)
+        answer = bot.ask(case.question, history=history, story=case.story, as_of=case.as_of)
     except BotError as exc:
         return Result(case, Answer(refused=True, reason=str(exc)), (f"error: {exc}",), time.perf_counter() - started)
     seconds = time.perf_counter() - started

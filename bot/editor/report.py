@@ -6,7 +6,8 @@ import datetime as dt
 from html import escape
 
 from bot.editor.checks import Result, summary
-from bot.present import where
+from bot.present import correction_text, where_when
+from bot.types import Citation
 
 _STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222;
@@ -20,6 +21,8 @@ section.case { border-top: 2px solid #eee; padding-top: 0.5em; margin-top: 1.5em
 blockquote { margin: 0.3em 0 0.6em 1em; padding-left: 0.6em; border-left: 3px solid #ccc; color: #444; }
 .reasons { color: #b71c1c; } .refused { font-style: italic; } ul.sources { list-style: none; padding-left: 0.5em; }
 .scroll { overflow-x: auto; }
+.correction { margin: 0 0 0.6em 1em; padding: 0.2em 0.5em; border-left: 3px solid #b7861d; background: #fff8e6;
+              color: #5c4400; }
 @media (max-width: 600px) {
   body { margin: 1em auto; font-size: 16px; } h1 { font-size: 1.4em; } h2 { font-size: 1.15em; }
   th, td { padding: 0.3em 0.35em; }
@@ -29,6 +32,7 @@ blockquote { margin: 0.3em 0 0.6em 1em; padding-left: 0.6em; border-left: 3px so
   .summary.pass { background: #1e3a22; } .summary.fail { background: #4a1f1f; }
   .verdict-pass { color: #81c784; } .verdict-fail, .reasons { color: #ff9e9e; }
   blockquote { color: #c8c8cc; border-left-color: #55575d; } section.case { border-top-color: #2c2d31; }
+  .correction { background: #2e2410; color: #f6e3b4; border-left-color: #a8801f; }
 }
 """
 
@@ -65,16 +69,19 @@ def _case(i: int, result: Result) -> str:
     answer = result.answer
     reasons = "".join(f"<li>{escape(r)}</li>" for r in result.reasons)
     why = f'<ul class="reasons">{reasons}</ul>' if reasons else ""
-    sources = "".join(
-        f"<li>[{c.number}] {escape(c.title)} — {escape(where(c))}<blockquote>{escape(c.quote)}</blockquote></li>"
-        for c in answer.citations
-    )
+    sources = "".join(_source(c) for c in answer.citations)
     text_class = ' class="refused"' if answer.refused else ""
     return (
         f'<section class="case" id="case-{i}"><h2>{i}. {escape(result.case.question)}</h2>'
         f'<p class="verdict-{"pass" if result.passed else "fail"}">{"PASS" if result.passed else "FAIL"}</p>{why}'
         f'<p{text_class}>{escape(answer.text)}</p><ul class="sources">{sources}</ul></section>'
     )
+
+
+def _source(c: Citation) -> str:
+    fix = f'<p class="correction">{escape(correction_text(c.correction))}</p>' if c.correction else ""
+    quote = f"<blockquote>{escape(c.quote)}</blockquote>"
+    return f"<li>[{c.number}] {escape(c.title)} — {escape(where_when(c))}{quote}{fix}</li>"
 
 
 def cited_labels(result: Result) -> list[str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.present import note_text, plain, shorten, sources_text, where, with_markers
+from bot.present import dates, note_text, plain, shorten, sources_text, where, with_markers
 from bot.types import Answer, Citation, StoryInfo
 
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
@@ -45,9 +44,19 @@ def story_header(story: StoryInfo | None, count: int) -> str:
     if story is None:
         meta = f'<p class="sb-meta">{count} stories indexed</p>'
         return f'<div class="sb-story"><h1>All stories</h1>{meta}{_intro("these stories")}</div>'
-    date = f'<p class="sb-meta">Published {escape(story.published)}</p>' if story.published else ""
+    when = dates(story.published, story.updated)
+    date = f'<p class="sb-meta">{escape(when[:1].upper() + when[1:])}</p>' if when else ""
     link = f' <a href="{escape(story.url, quote=True)}" {_NEW_TAB}>Read the story</a>' if story.url else ""
-    return f'<div class="sb-story"><h1>{escape(story.title)}</h1>{date}{link}{_intro("this story")}</div>'
+    fix = _correction(story.correction, "p")
+    return f'<div class="sb-story"><h1>{escape(story.title)}</h1>{date}{link}{fix}{_intro("this story")}</div>'
+
+
+def _correction(correction: str | None, tag: str) -> str:
+    # Set apart in its own element, so a reader does not take it for part of the quote.
+    if not correction:
+        return ""
+    label = '<strong class="sb-correction-label">Correction:</strong>'
+    return f'<{tag} class="sb-correction">{label} {escape(correction)}</{tag}>'
 
 
 def _intro(sources: str) -> str:
@@ -168,31 +177,22 @@ def card_label(citation: Citation) -> tuple[str, str]:
     return citation.section or citation.title, "story"
 
 
-def display_date(published: str | None) -> str:
-    """An ISO date as a reader writes it ("26 March 2024"); anything else as given; "" for none."""
-    if not published:
-        return ""
-    try:
-        day = dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return published
-    return f"{day.day} {day:%B %Y}"
-
-
 def _card_meta(citation: Citation, kind: str, published: str | None) -> list[str]:
     # Under the heading: what it is part of (a profile, or the story when the heading is its section), and when.
     if kind == "bio":
         meta = [where(citation)] + ([citation.title] if citation.title != citation.entity else [])
     else:
         meta = [citation.title] if citation.section else [where(citation)]
-    return meta + ([display_date(published)] if published else [])
+    when = dates(published, citation.updated, " · ")
+    return meta + ([when] if when else [])
 
 
 def _source(index: int, citation: Citation, passages: dict[str, dict[str, Any]]) -> str:
     known = passages.get(citation.chunk_id, {})
     passage = known.get("text", citation.quote)
     heading, kind = card_label(citation)
-    meta = _card_meta(citation, kind, known.get("published"))
+    # Answers from before citations carried dates: the passage's own date.
+    meta = _card_meta(citation, kind, citation.published or known.get("published"))
     url = citation.url
     link = f'<a class="sb-link" href="{escape(url, quote=True)}" {_NEW_TAB}>Open the article</a>' if url else ""
     quote = escape(shorten(citation.quote, CARD_QUOTE_CHARS))
@@ -201,7 +201,7 @@ def _source(index: int, citation: Citation, passages: dict[str, dict[str, Any]])
         f'<summary><span class="sb-n"><span class="sb-sr">Source </span>{citation.number}</span>'
         f'<span class="sb-card-body"><span class="sb-card-title">{escape(heading)}</span>'
         f'<span class="sb-card-meta">{" · ".join(escape(m) for m in meta)}</span>'
-        f'<q class="sb-card-quote">{quote}</q></span></summary>'
+        f'<q class="sb-card-quote">{quote}</q>{_correction(citation.correction, "span")}</span></summary>'
         f'<blockquote class="sb-context">{highlight(passage, citation.quote)}</blockquote>{link}</details>'
     )
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
+from seed import SEED_PUBLISHED, SEED_STORY, date_seed_story
 
 from bot import Bot, ConfigError, Settings, build_bot
 from bot.api import create_api
@@ -76,6 +78,14 @@ def test_ask_streams_deltas_then_citations_then_done(client: TestClient) -> None
             "must end with a user message",
         ),
         ("/v1/chat/completions", {}, 400, "messages: Field required"),
+        ("/api/ask", {"question": "Who?", "as_of": "soon"}, 400, "as_of must be a date like 2025-12-13; got 'soon'"),
+        ("/api/ask", {"question": "Who?", "as_of": 2025}, 400, "as_of: Input should be a valid string"),
+        (
+            "/v1/chat/completions",
+            {"messages": [{"role": "user", "content": "Who?"}], "as_of": "12/01/2025"},
+            400,
+            "as_of must be a date like 2025-12-13",
+        ),
     ],
 )
 def test_bad_input_gets_a_status_and_a_message(
@@ -217,3 +227,28 @@ def test_warming_asks_the_newest_story_s_question_and_survives_an_empty_index(
     with caplog.at_level(logging.WARNING):
         warm(empty)  # the server starts anyway and answers 503 until an index exists
     assert "not warmed" in caplog.text
+
+
+@pytest.fixture
+def dated_client(settings: Settings, chroma: ClientAPI, corpus_dir: Path) -> TestClient:
+    bot = build_bot(settings, chroma_client=chroma)
+    bot.index_corpus([date_seed_story(corpus_dir)])
+    return TestClient(create_api(bot, settings))
+
+
+def test_answers_as_of_a_day_carry_their_sources_dates(dated_client: TestClient) -> None:
+    question = "How many political prisoners did Belarus release?"
+    data = dated_client.post("/api/ask", json={"question": question, "as_of": "2025-12-01"}).json()
+    cited = next(c for c in data["citations"] if c["story_id"] == SEED_STORY)
+    assert cited["published"] == SEED_PUBLISHED and {"updated", "correction"} <= cited.keys()
+    before = dated_client.post("/api/ask", json={"question": question, "as_of": "2025-09-10"}).json()
+    assert all(c["story_id"] != SEED_STORY for c in before["citations"])  # not yet published that day
+    chat = {"messages": [{"role": "user", "content": question}], "as_of": "2025-12-01"}
+    completion = dated_client.post("/v1/chat/completions", json=chat).json()
+    assert (
+        "— What's happened, published 11 Sep 2025, updated 12 Sep 2025: “"
+        in completion["choices"][0]["message"]["content"]
+    )
+    assert completion["citations"][0]["published"] == SEED_PUBLISHED
+    earlier = dated_client.post("/v1/chat/completions", json={**chat, "as_of": "2025-09-10"}).json()
+    assert all(c["story_id"] != SEED_STORY for c in earlier["citations"])

@@ -50,7 +50,7 @@ def test_recall_counts_a_question_once_its_answer_is_in_the_top_k() -> None:
         Question("2", "q two", "beta", True, ()),
     ]
     ranked = {"q one": ["x", "has alpha", "y"], "q two": ["x"] * 6 + ["beta here"]}
-    figures = recall_at_k(lambda q, k: ranked[q][:k], questions)
+    figures = recall_at_k(lambda q, k: ranked[q.question][:k], questions)
     assert figures == {"questions": 2, "recall@1": 0.0, "recall@5": 0.5, "recall@10": 1.0}
 
 

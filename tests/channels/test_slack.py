@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
+from seed import date_seed_story
 from stub_api import FlakyApi, JsonApi, serve
 
 from bot import Bot, Settings, build_bot
@@ -198,6 +199,20 @@ def test_a_mention_is_answered_in_its_thread_with_numbered_sources(client: TestC
             },
         ],
     }
+
+
+@pytest.fixture
+def dated(corpus_dir: Path) -> Path:
+    return date_seed_story(corpus_dir)
+
+
+def test_sources_show_the_story_s_publication_day(dated: Path, client: TestClient) -> None:
+    # `dated` comes first: the seed story has its dates before `bot` indexes the corpus.
+    assert _post(client, _event(f"<@{BOT_USER}> How many political prisoners did Belarus release?")).status_code == 200
+    (sent,) = _SlackApi.sent
+    sources = [e["text"] for b in sent["blocks"] if b["type"] == "context" for e in b["elements"]]
+    line = "|Belarus releases 123 political prisoners> — What's happened, published 11 Sep 2025, updated 12 Sep 2025: “"
+    assert any(line in s for s in sources)
 
 
 def test_a_direct_message_is_answered(client: TestClient) -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from chromadb.api import ClientAPI
 from fastapi.testclient import TestClient
+from seed import date_seed_story
 from stub_api import FlakyApi, JsonApi, serve
 
 from bot import Settings, build_bot
@@ -89,6 +90,18 @@ def test_answers_in_the_chat_with_numbered_sources(client: TestClient) -> None:
     (sent,) = _TelegramApi.sent
     assert sent["path"] == "/bot123:abc/sendMessage" and sent["chat_id"] == 42 and sent["parse_mode"] == "HTML"
     assert "[1]" in sent["text"] and "<b>Sources</b>" in sent["text"] and "<i>“Maria Kalesnikava" in sent["text"]
+
+
+@pytest.fixture
+def dated(corpus_dir: Path) -> Path:
+    return date_seed_story(corpus_dir)
+
+
+def test_sources_show_the_story_s_publication_day(dated: Path, client: TestClient) -> None:
+    # `dated` comes first: the seed story has its dates before `client` indexes the corpus.
+    assert _post(client, _update("How many political prisoners did Belarus release?")) == 200
+    text = _TelegramApi.sent[-1]["text"]
+    assert "— What&#x27;s happened, published 11 Sep 2025" in text
 
 
 def test_conversation_is_kept_per_chat_and_start_resets_it(client: TestClient) -> None:

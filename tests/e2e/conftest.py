@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from seed import seed_copy
+from seed import date_seed_story, seed_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -55,7 +55,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("e2e")
-    corpus = seed_copy(root / "corpus")  # the browser tests were written about the seed story
+    # The browser tests were written about the seed story; dated, so its cards and header show its dates.
+    corpus = date_seed_story(seed_copy(root / "corpus"))
     (corpus / "stories" / "hostile.md").write_text(HOSTILE_STORY, encoding="utf-8")
     port = _free_port()
     env = {

@@ -20,7 +20,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # WCAG AA for text under 18.66 px bold or 24 px.
 AA_CONTRAST = 4.5
-HINTS = ".sb-empty, .sb-meta, .sb-who, .sb-sources-label, .sb-where, .sb-rate, .sb-card-meta, p.sb-count"
+HINTS = (
+    ".sb-empty, .sb-meta, .sb-who, .sb-sources-label, .sb-where, .sb-rate, .sb-card-meta, p.sb-count, .sb-correction"
+)
 
 
 @pytest.fixture(scope="module")

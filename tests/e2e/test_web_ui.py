@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from seed import SEED_CORRECTION
+
 # Generous: on a shared 2-core machine a cold Gradio frame plus its first answer has taken over 30 s.
 TIMEOUT = 60_000
 
@@ -72,6 +74,15 @@ def test_every_suggestion_offered_is_answered(page: Any) -> None:
     for number, question in enumerate(offered, start=1):
         page.get_by_role("button", name=question).first.click()
         assert finished_turn(page, number).locator(".sb-refusal").count() == 0
+
+
+def test_the_header_and_source_cards_show_the_story_s_dates_and_correction(page: Any) -> None:
+    header = page.locator("#sb-header")
+    assert "Published 11 Sep 2025, updated 12 Sep 2025" in header.locator(".sb-meta").inner_text()
+    assert header.locator(".sb-correction").inner_text() == f"Correction: {SEED_CORRECTION}"
+    turn = ask(page, "How many political prisoners did Belarus release?")
+    card = turn.locator("details.sb-card-story").first
+    assert "published 11 Sep 2025" in card.locator(".sb-card-meta").inner_text()
 
 
 def pick_story(page: Any, title_part: str) -> None:

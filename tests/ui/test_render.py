@@ -8,7 +8,6 @@ from bot.ui.render import (
     conversation,
     copy_text,
     counter,
-    display_date,
     highlight,
     permalink,
     story_header,
@@ -73,11 +72,21 @@ def test_source_cards_name_the_person_or_the_section_with_the_date_and_quote() -
     bio, story = html.split('<details class="sb-source')[1:]
     assert "sb-card-bio" in bio and 'class="sb-card-title">Ales Bialiatski<' in bio and ">Profile<" in bio
     assert "sb-card-story" in story and 'class="sb-card-title">What&#x27;s happened<' in story
-    assert "Belarus frees prisoners · 26 March 2024" in story  # the story, then its date
+    assert "Belarus frees prisoners · published 26 Mar 2024" in story  # the story, then its date
     assert '<q class="sb-card-quote">He was born in 1962.</q>' in bio
     assert "Bio. <mark>He was born in 1962.</mark>" in bio  # opened: the passage with the quote marked
     assert card_label(replace(SECTION, section=None)) == ("Belarus frees prisoners", "story")
-    assert display_date("2024-03-26") == "26 March 2024" and display_date("spring") == "spring"
+
+
+def test_source_cards_and_the_header_show_the_story_s_dates_and_correction() -> None:
+    dated = replace(SECTION, published="2024-03-26", updated="2024-03-27", correction="<b>Six</b>, not seven.")
+    html = conversation([Turn(question="q", answer=Answer(sentences=(), citations=(dated,)))])
+    assert "Belarus frees prisoners · published 26 Mar 2024 · updated 27 Mar 2024" in html
+    fix = '<strong class="sb-correction-label">Correction:</strong> &lt;b&gt;Six&lt;/b&gt;, not seven.'
+    assert f'<span class="sb-correction">{fix}</span>' in html
+    header = story_header(StoryInfo("s", "Zoo", "2024-03-26", None, (), "2024-03-27", "<b>Six</b>, not seven."), 1)
+    assert "Published 26 Mar 2024, updated 27 Mar 2024" in header and f'<p class="sb-correction">{fix}</p>' in header
+    assert "Correction" not in story_header(StoryInfo("s", "Zoo", "2024-03-26", None), 1)
 
 
 def test_an_answer_can_be_copied_with_its_sources_and_linked_to() -> None:
