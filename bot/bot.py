@@ -160,7 +160,6 @@ class Bot:
     ) -> Trace:
         """Everything before answering: the standalone question, its hits and whether it may be answered."""
         self.retriever.check_story(story)
-        when = window(question, parse_as_of(as_of))
         catalog = self.catalog()
         # Spelling first, for the earlier questions too: the condenser must recognise the person a
         # misspelt earlier question named ("who is tsikhanovskaya" then "what does she do now"). Only
@@ -168,12 +167,15 @@ class Bot:
         known = partial(known_word, catalog=catalog, places=self.places)
         speller = self.speller()
         question, corrections = speller.correct(question, known, self.lexicon)
+        when = window(question, parse_as_of(as_of))
         messages = [
             {**m, "content": speller.correct(m["content"], known, self.lexicon)[0]} if m["role"] == "user" else m
             for m in messages
         ]
         standalone = self.condenser.condense(question, messages, catalog.bios)
         query = make_query(standalone, catalog, self.places)
+        if not when.explicit:  # "And in Belarus?" after "What happened in 2022?": the span carries over
+            when = window(standalone, when.end or parse_as_of(as_of))
         anchor = anchored(question, when, partial(self.topics.event_day, when=when))
         if anchor != when:
             when, standalone = anchor, without_event(standalone)

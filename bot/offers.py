@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class Offers:
         # checked, and each keeps its own table instead of swapping one shared table back and forth.
         self._tables: dict[str, dict[tuple[str, str], bool]] = {}
         self._checking: set[tuple[str, str]] = set()
+        # Requests on several threads share the tables: finding or making one is done under the lock.
+        self._lock = threading.Lock()
 
     def offered(self, snapshot: str, story: str, questions: Sequence[str]) -> list[str]:
         """The questions of `story` that pass on `snapshot`, in their order."""
@@ -90,7 +93,9 @@ class Offers:
         """Give `snapshot` the verdicts `previous` had for `stories` (those it has not checked itself)."""
         if previous == snapshot:
             return
-        earlier = dict(self._tables[previous]) if previous in self._tables else self._load(previous)
+        with self._lock:
+            kept = self._tables.get(previous)
+        earlier = dict(kept) if kept is not None else self._load(previous)
         table = self._table(snapshot)
         for (story, question), passes in earlier.items():
             if story in stories:
@@ -110,12 +115,15 @@ class Offers:
         return {(s, q): known[(s, q)] for s, qs in questions.items() for q in qs if (s, q) in known}
 
     def _table(self, snapshot: str) -> dict[tuple[str, str], bool]:
-        if snapshot not in self._tables:
-            # a new snapshot may answer differently: its own verdicts, from its file when checked at indexing
-            while len(self._tables) >= TABLES:
+        with self._lock:
+            table = self._tables.pop(snapshot, None)
+            if table is None:
+                # a new snapshot may answer differently: its own verdicts, from its file when checked at indexing
+                table = self._load(snapshot)
+            self._tables[snapshot] = table  # the most recently used last; the least is dropped first
+            while len(self._tables) > TABLES:
                 del self._tables[next(iter(self._tables))]
-            self._tables[snapshot] = self._load(snapshot)
-        return self._tables[snapshot]
+            return table
 
     def _path(self, snapshot: str) -> Path | None:
         if self._folder is None or not _KEY.fullmatch(snapshot):

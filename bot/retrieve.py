@@ -174,10 +174,16 @@ class Retriever:
                 wanted = min(len(snap.chunks), int(self.candidates / max(share, SCOPE_BY_ID)) + 1)
         if scope == []:
             return []
-        found = [(snap.by_id[i], s) for i, s in self.index.dense(vector, wanted, scope, snap) if i in snap.by_id]
-        if allowed is not None:
-            found = [(pos, s) for pos, s in found if allowed[pos]]
-        return found[: self.candidates]
+        while True:
+            nearest = self.index.dense(vector, wanted, scope, snap)
+            found = [(snap.by_id[i], s) for i, s in nearest if i in snap.by_id]
+            if allowed is not None:
+                found = [(pos, s) for pos, s in found if allowed[pos]]
+            # The window's stories need not be spread evenly: a subject covered mostly after as_of leaves
+            # few of the nearest inside it, so fetch further until enough are (or none are left).
+            if len(found) >= self.candidates or allowed is None or len(nearest) < wanted:
+                return found[: self.candidates]
+            wanted *= 4
 
     def _dates_of(self, snap: Snapshot) -> np.ndarray:
         """Each chunk's publication day (NaT when undated), in BM25 order; computed once per snapshot."""

@@ -3,6 +3,7 @@ first, and an event a question names ("before the Dubai summit") is dated by the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from itertools import zip_longest
 
@@ -21,8 +22,10 @@ class Topics:
         self.places = places
 
     def event_day(self, event: str, when: Window) -> date | None:
-        """The day the best-matching dated story about `event` ("the Dubai summit") was published."""
-        hits = self.retriever.search(make_query(event, self.retriever.index.snapshot().catalog, self.places), when=when)
+        """The day the best-matching dated story about `event` ("the Dubai summit") was published (searched
+        without preferring newer stories: "since the 2020 election" is not the latest election)."""
+        query = make_query(event, self.retriever.index.snapshot().catalog, self.places)
+        hits = self.retriever.search(query, when=replace(when, explicit=True))
         day = next((h.chunk.published for h in hits if h.chunk.published), None)
         return date.fromisoformat(day[:10]) if day else None
 
@@ -34,7 +37,7 @@ class Topics:
         who changes the subject is still answered.
         """
         hits = self.retriever.search(query, story, when=when)
-        topic = None if story else self.conversation_story(query, messages)
+        topic = None if story else self.conversation_story(query, messages, when)
         if topic is None:
             return hits
         scoped = self.retriever.search(query, topic, when=when)
@@ -45,7 +48,7 @@ class Topics:
                     merged.setdefault(hit.chunk.id, hit)
         return list(merged.values())[: self.retriever.top_k]
 
-    def conversation_story(self, query: Query, messages: list[Message]) -> str | None:
+    def conversation_story(self, query: Query, messages: list[Message], when: Window | None = None) -> str | None:
         """The one story the conversation's last question was about, unless this question names
         people of other stories only. None outside a conversation or when it is unclear."""
         asked = [m["content"] for m in messages if m["role"] == "user"]
@@ -55,7 +58,7 @@ class Topics:
         previous = make_query(asked[-1], catalog, self.places)
         stories = {s for bio in previous.entities for s in bio.stories}
         if not previous.entities:
-            top = self.retriever.search(previous)[:3]
+            top = self.retriever.search(previous, when=when)[:3]
             stories = {h.chunk.doc_id if h.chunk.kind == "story" else "" for h in top} - {""}
         own = {s for bio in query.entities for s in bio.stories}
         if len(stories) != 1 or (own and not own & stories):

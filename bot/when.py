@@ -12,20 +12,32 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.errors import InputError
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name and name != "May"}
+# English names, whatever the process locale (calendar.month_name follows it).
+_NAMES = "january february march april may june july august september october november december".split()
+MONTHS = (
+    {name: i for i, name in enumerate(_NAMES, 1)}
+    | {name[:3]: i for i, name in enumerate(_NAMES, 1) if name != "may"}
+    | {"sept": 9}
+)
+# Month names that are also common words ("this may matter", "the last march"): months only when capitalised.
+AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+# The days a question may reach back (a century): "the past 999999 days" must not overflow the calendar.
+MAX_DAYS_BACK = 36_500
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 # "in 2022", "during 2022", "of 2022": a bare year elsewhere ("the 2020 election") names an event, not a span.
-YEAR = re.compile(rf"\b(?:in|during|of|from|since|before|after|until)\s+(?:early\s+|late\s+|mid-?)?({_YEAR})\b", re.I)
+YEAR = re.compile(
+    rf"\b(?:in|during|of|from|since|before|after|until|till)\s+(?:early\s+|late\s+|mid-?)?({_YEAR})\b", re.I
+)
 MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(?:of\s+)?({_YEAR})\b", re.I)
 IN_MONTH = re.compile(rf"\b(?:in|during|last|this)\s+({_MONTH})\b", re.I)
 RELATIVE = re.compile(
-    r"\b(today|tonight|yesterday|this (?:week|month|year)|last (?:week|month|year)|"
+    r"\b(today|tonight|yesterday|the (?:past|last) (?:week|month|year)|this (?:week|month|year)|"
+    r"last (?:week|month|year)|"
     r"(?:the )?(?:past|last) (\d+|two|three|four|few|several) (days|weeks|months))\b",
     re.I,
 )
@@ -34,7 +46,7 @@ RELATIVE = re.compile(
 EVENT_NOUN = re.compile(
     r"\b(summit|election|elections|vote|referendum|war|invasion|talks|ceasefire|truce|deal|agreement|treaty|"
     r"meeting|conference|ceremony|inauguration|coup|earthquake|quake|hurricane|pandemic|olympics|games|"
-    r"tournament|final|cup|strike|census|budget|festival)\b",
+    r"tournament|cup|strike|census|budget|festival)\b",
     re.I,
 )
 # How far back a span counted from the day of asking reaches. A story about yesterday is published today
@@ -84,13 +96,18 @@ class Window:
 def parse_as_of(value: str | date | None, today: date | None = None) -> date:
     """The day a question is asked as of: `value` as YYYY-MM-DD (or a date), today when None."""
     if value is None or value == "":
-        return today or date.today()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"as_of must be a date like 2025-12-13; got {value!r}") from None
+        # UTC, as feeds date their stories: a server west of Greenwich must not hide the evening's stories.
+        return today or datetime.now(UTC).date()
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(f"as_of must be a date like 2025-12-13; got {value!r}") from None
+    if not 1900 <= value.year <= 9999 - 1:
+        raise InputError(f"as_of must be a day between the years 1900 and 9998; got {value.isoformat()}")
+    return value
 
 
 def window(question: str, as_of: date) -> Window:
@@ -135,10 +152,12 @@ def _named_span(question: str, as_of: date) -> tuple[date, date] | None:
     if m := MONTH_YEAR.search(question):
         month, year = MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2))
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    if m := IN_MONTH.search(question):
+    if (m := IN_MONTH.search(question)) and (m.group(1).lower() not in AMBIGUOUS_MONTHS or m.group(1)[0].isupper()):
         month = MONTHS[m.group(1).lower()]
-        # The latest such month up to as_of: "in March" asked in May is this year's March.
-        year = as_of.year if month <= as_of.month else as_of.year - 1
+        # The latest such month up to as_of ("in March" asked in May is this year's March); "last June"
+        # asked in June is a year ago.
+        latest = month < as_of.month or (month == as_of.month and not m.group(0).lower().startswith("last"))
+        year = as_of.year if latest else as_of.year - 1
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if m := YEAR.search(question):
         year = int(m.group(1))
@@ -147,6 +166,8 @@ def _named_span(question: str, as_of: date) -> tuple[date, date] | None:
             return date(year, 1, 1), as_of
         if word == "before":
             return date(1900, 1, 1), date(year - 1, 12, 31)
+        if word in ("until", "till"):
+            return date(1900, 1, 1), date(year, 12, 31)
         if word == "after":
             return date(year + 1, 1, 1), as_of
         return date(year, 1, 1), date(year, 12, 31)
@@ -161,7 +182,11 @@ def _relative(m: re.Match[str], as_of: date) -> tuple[date, date]:
         return date(as_of.year, 1, 1), as_of
     if phrase == "last year":
         return date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31)
+    if m.group(2) is None and phrase.startswith(
+        "the "
+    ):  # "the past year": the twelve months before as_of, not last calendar year
+        return as_of - timedelta(days={"week": 7, "month": 31, "year": 365}[phrase.split()[-1]]), as_of
     count = m.group(2).lower()
     n = int(count) if count.isdigit() else _NUMBERS[count]
-    days = {"days": 1, "weeks": 7, "months": 31}[m.group(3).lower()] * n
-    return as_of - timedelta(days=days), as_of
+    days = min(MAX_DAYS_BACK, {"days": 1, "weeks": 7, "months": 31}[m.group(3).lower()] * n)
+    return max(date(1900, 1, 1), as_of - timedelta(days=days)), as_of

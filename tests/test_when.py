@@ -87,3 +87,31 @@ def test_only_an_occasion_bounds_time() -> None:
     never = lambda event: date(2000, 1, 1)  # noqa: E731
     for question in ("Which papers did he write for before the Journal?", "What happened after the landing?"):
         assert anchored(question, as_of, never) == as_of
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("what happened until 2020", date(1900, 1, 1), date(2020, 12, 31)),
+        ("what happened in the past year", date(2023, 5, 16), AS_OF),
+        ("what was agreed last May", date(2023, 5, 1), date(2023, 5, 31)),  # asked in May: a year ago
+        ("what happened in the past 999999 days", date(1924, 6, 9), AS_OF),  # a century at most: no overflow
+    ],
+)
+def test_edge_spans(question: str, start: date, end: date) -> None:
+    found = window(question, AS_OF)
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize("question", ["Why this may matter for the election", "Where did the last march end?"])
+def test_may_and_march_in_lower_case_are_words(question: str) -> None:
+    assert window(question, AS_OF) == Window(None, AS_OF)
+
+
+def test_as_of_takes_a_datetime_and_refuses_days_the_calendar_cannot_reach_back_from() -> None:
+    from datetime import datetime
+
+    assert parse_as_of(datetime(2024, 5, 15, 23, 59)) == AS_OF
+    for bad in ("0001-01-01", date(1, 1, 1), "9999-12-31"):
+        with pytest.raises(InputError, match="between the years 1900 and 9998"):
+            parse_as_of(bad)
