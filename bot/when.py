@@ -83,15 +83,6 @@ class Window:
     explicit: bool = False
     relative: bool = False
 
-    def holds(self, published: str | None) -> bool:
-        """True for a story published within the window (an undated text, such as a bio, always is)."""
-        if not published:
-            return not self.relative
-        day = published[:10]
-        return (self.start is None or day >= self.start.isoformat()) and (
-            self.end is None or day <= self.end.isoformat()
-        )
-
 
 def parse_as_of(value: str | date | None, today: date | None = None) -> date:
     """The day a question is asked as of: `value` as YYYY-MM-DD (or a date), today when None."""

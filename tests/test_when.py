@@ -43,13 +43,6 @@ def test_a_window_never_reaches_past_as_of() -> None:
     assert window("what happened in 2024", AS_OF).end == AS_OF
 
 
-def test_holds_compares_days_and_lets_undated_texts_in() -> None:
-    w = Window(date(2024, 1, 1), date(2024, 1, 31))
-    assert w.holds("2024-01-31") and w.holds(None) and not w.holds("2024-02-01") and not w.holds("2023-12-31")
-    assert Window(None, AS_OF, explicit=True).holds(None)
-    assert not Window(None, AS_OF, explicit=True, relative=True).holds(None)
-
-
 def test_as_of_parsing() -> None:
     assert parse_as_of("2024-05-15") == AS_OF
     assert parse_as_of(None, today=AS_OF) == AS_OF
