@@ -23,7 +23,8 @@ MONTHS = (
     | {name[:3]: i for i, name in enumerate(_NAMES, 1) if name != "may"}
     | {"sept": 9}
 )
-# Month names that are also common words ("this may matter", "the last march"): months only when capitalised.
+# Month names that are also common words ("this may matter", "the last march"): months when capitalised
+# or after "in" ("in march").
 AMBIGUOUS_MONTHS = frozenset({"may", "march"})
 # The days a question may reach back (a century): "the past 999999 days" must not overflow the calendar.
 MAX_DAYS_BACK = 36_500
@@ -143,7 +144,7 @@ def _named_span(question: str, as_of: date) -> tuple[date, date] | None:
     if m := MONTH_YEAR.search(question):
         month, year = MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2))
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    if (m := IN_MONTH.search(question)) and (m.group(1).lower() not in AMBIGUOUS_MONTHS or m.group(1)[0].isupper()):
+    if (m := IN_MONTH.search(question)) and _is_month(m):
         month = MONTHS[m.group(1).lower()]
         # The latest such month up to as_of ("in March" asked in May is this year's March); "last June"
         # asked in June is a year ago.
@@ -163,6 +164,12 @@ def _named_span(question: str, as_of: date) -> tuple[date, date] | None:
             return date(year + 1, 1, 1), as_of
         return date(year, 1, 1), date(year, 12, 31)
     return None
+
+
+def _is_month(m: re.Match[str]) -> bool:
+    """ "in march" is the month; "this may matter" and "the last march" are words, unless capitalised."""
+    name = m.group(1)
+    return name.lower() not in AMBIGUOUS_MONTHS or name[0].isupper() or m.group(0).lower().startswith(("in", "during"))
 
 
 def _relative(m: re.Match[str], as_of: date) -> tuple[date, date]:

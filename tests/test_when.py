@@ -88,6 +88,7 @@ def test_only_an_occasion_bounds_time() -> None:
         ("what happened until 2020", date(1900, 1, 1), date(2020, 12, 31)),
         ("what happened in the past year", date(2023, 5, 16), AS_OF),
         ("what was agreed last May", date(2023, 5, 1), date(2023, 5, 31)),  # asked in May: a year ago
+        ("what did he say in march", date(2024, 3, 1), date(2024, 3, 31)),
         ("what happened in the past 999999 days", date(1924, 6, 9), AS_OF),  # a century at most: no overflow
     ],
 )
